@@ -1,0 +1,1 @@
+"""The headless engine of Reader. Nothing under reader.core may import Qt."""

@@ -1,0 +1,157 @@
+"""Turn files, bytes and URLs into an :class:`ImportedArticle` (a ``Document`` plus metadata).
+
+One module per format. :func:`import_path` checks the path (exists, is a file, readable,
+not too large, not empty, not binary), picks the importer by suffix and content, and
+raises :class:`~reader.core.errors.ImportFailed` with one sentence on any bad input.
+Importers never write anything: storage happens in the ``Library``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from reader.core.document import Document
+from reader.core.errors import ImportFailed
+
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+TEXT_SUFFIXES = {".txt", ".text", ""}
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+EPUB_SUFFIXES = {".epub"}
+
+
+@dataclass
+class ImportedArticle:
+    title: str
+    document: Document
+    format: str
+    author: str | None = None
+    site: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+    source_path: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+
+def describe(name: str | os.PathLike[str]) -> str:
+    """How an input is named in messages: its path as the user gave it, quoted."""
+    return f"'{os.fspath(name)}'"
+
+
+def read_file_checked(path: Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
+    """Read a whole file, turning every way it can fail into one clear sentence."""
+    shown = describe(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ImportFailed(f"{shown} does not exist.") from None
+    except PermissionError:
+        raise ImportFailed(f"{shown} cannot be read: permission denied.") from None
+    except OSError as exc:
+        raise ImportFailed(f"{shown} cannot be read: {exc.strerror or exc}.") from None
+    if path.is_dir():
+        raise ImportFailed(f"{shown} is a directory, not a file.")
+    if st.st_size > limit:
+        raise ImportFailed(
+            f"{shown} is too large to import ({st.st_size / 1e6:.1f} MB; the limit is "
+            f"{limit / 1e6:.0f} MB)."
+        )
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except PermissionError:
+        raise ImportFailed(f"{shown} cannot be read: permission denied.") from None
+    except IsADirectoryError:
+        raise ImportFailed(f"{shown} is a directory, not a file.") from None
+    except OSError as exc:
+        raise ImportFailed(f"{shown} cannot be read: {exc.strerror or exc}.") from None
+    if len(data) > limit:  # grew while we read it, or a special file
+        raise ImportFailed(f"{shown} is too large to import (the limit is {limit / 1e6:.0f} MB).")
+    return data
+
+
+def sniff_format(data: bytes, suffix: str) -> str:
+    """Pick a format from content first, then suffix: 'epub', 'html', 'markdown' or 'text'."""
+    suffix = suffix.lower()
+    if data[:4] == b"PK\x03\x04":
+        if suffix in EPUB_SUFFIXES or b"application/epub+zip" in data[:100]:
+            return "epub"
+        return "zip"
+    if suffix in EPUB_SUFFIXES:
+        return "epub"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").lower().replace(b"\x00", b"")
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head or b"<head" in head:
+        return "html"
+    return "text" if suffix in TEXT_SUFFIXES or suffix else "text"
+
+
+def import_bytes(
+    data: bytes,
+    name: str,
+    *,
+    url: str | None = None,
+    source_path: str | None = None,
+    fmt: str | None = None,
+) -> ImportedArticle:
+    """Import raw bytes; ``name`` is what messages call the input (a path or a URL)."""
+    from reader.core.importers import encoding
+
+    shown = describe(name)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFailed(f"{shown} is too large to import (the limit is {MAX_IMPORT_BYTES / 1e6:.0f} MB).")
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ImportFailed(f"{shown} is empty.")
+    suffix = Path(name.split("?", 1)[0].split("#", 1)[0]).suffix
+    fmt = fmt or sniff_format(data, suffix)
+    if fmt == "zip":
+        raise ImportFailed(f"{shown} is a zip archive, not an article or an EPUB book.")
+    if fmt == "epub":
+        from reader.core.importers import epub
+
+        article = epub.parse_epub(data, name)
+    else:
+        text = encoding.decode(data, name)
+        if fmt == "html":
+            from reader.core.importers import html
+
+            article = html.parse_html(text, name, url=url)
+        elif fmt == "markdown":
+            from reader.core.importers import markdown
+
+            article = markdown.parse_markdown(text, name)
+        elif fmt == "text":
+            from reader.core.importers import text as text_importer
+
+            article = text_importer.parse_text(text, name)
+        else:
+            raise ImportFailed(f"{shown} has an unknown format ({fmt}).")
+    if article.document.is_empty():
+        raise ImportFailed(f"{shown} has no readable text.")
+    if url and not article.url:
+        article.url = url
+    if source_path and not article.source_path:
+        article.source_path = source_path
+    return article
+
+
+def import_path(path: str | os.PathLike[str]) -> ImportedArticle:
+    """Import one file from disk."""
+    p = Path(path).expanduser()
+    data = read_file_checked(p)
+    return import_bytes(data, os.fspath(path), source_path=str(p.resolve()))
+
+
+def is_url(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
