@@ -1,0 +1,279 @@
+"""The ``reader`` command. With no arguments it opens the window.
+
+Output meant for scripts goes to stdout (``--json`` is always valid JSON there); messages
+go to stderr. Bad input is one sentence and a non-zero exit status, never a traceback.
+Heavy modules (Qt, Whoosh, trafilatura) are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any, Callable, Sequence
+
+from reader.core.errors import ReaderError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one sentence, exit 2, no usage dump on stdout
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"reader: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' must be 1 or more")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="reader", description="Read, highlight, annotate, tag and search your saved articles.")
+    parser.add_argument("--version", action="version", version=f"reader {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("add", help="import files or URLs (text, HTML, Markdown, EPUB)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--tag", action="append", default=[], metavar="T", help="tag every added article")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("list", help="list the articles")
+    p.add_argument("--tag", metavar="T", help="only articles with this tag")
+    p.add_argument("--sort", choices=("added", "published", "title"), default="added")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="print an article's text")
+    p.add_argument("id", type=_positive_int)
+    p.add_argument("--json", action="store_true", help="everything about it as JSON")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("highlight", help="highlight a quote in an article")
+    p.add_argument("id", type=_positive_int)
+    p.add_argument("--quote", required=True, metavar="TEXT")
+    p.add_argument("--color", default="yellow", metavar="C")
+    p.add_argument("--note", default="", metavar="N")
+    p.add_argument("--tag", action="append", default=[], metavar="T")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_highlight)
+
+    p = sub.add_parser("note", help="add a note to an article")
+    p.add_argument("id", type=_positive_int)
+    p.add_argument("text", metavar="TEXT")
+    p.set_defaults(func=cmd_note)
+
+    p = sub.add_parser("tag", help="tag an article")
+    p.add_argument("id", type=_positive_int)
+    p.add_argument("tags", nargs="+", metavar="TAG")
+    p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("untag", help="remove tags from an article")
+    p.add_argument("id", type=_positive_int)
+    p.add_argument("tags", nargs="+", metavar="TAG")
+    p.set_defaults(func=cmd_untag)
+
+    p = sub.add_parser("tags", help="list tags, or rename / merge one")
+    p.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"), help="rename OLD to NEW (merges if NEW exists)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tags)
+
+    p = sub.add_parser("delete", help="delete an article with its highlights and notes")
+    p.add_argument("id", type=_positive_int)
+    p.set_defaults(func=cmd_delete)
+
+    return parser
+
+
+def _version() -> str:
+    from reader import __version__
+
+    return __version__
+
+
+# -- helpers -----------------------------------------------------------------------------
+def _open_library(**kwargs: Any) -> Any:
+    from reader.core.library import Library
+
+    return Library(**kwargs)
+
+
+def _print_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"reader: {message}\n")
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, label: str, stream: Any = None):
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self._last = -1
+
+    def __call__(self, done: int, total: int, name: str = "") -> None:
+        if not self.enabled or total <= 0:
+            return
+        pct = int(100 * done / total)
+        if pct == self._last and done != total:
+            return
+        self._last = pct
+        width = 30
+        filled = int(width * done / total)
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+# -- commands ----------------------------------------------------------------------------
+def cmd_add(args: argparse.Namespace) -> int:
+    from reader.core.errors import ReaderError as _RE
+
+    with _open_library() as lib:
+        bar = ProgressBar("Importing") if len(args.paths) > 1 else None
+        results = lib.add_many(args.paths, args.tag, progress=bar)
+        status = EXIT_OK
+        for result in results:
+            if isinstance(result, _RE):
+                _err(str(result))
+                status = EXIT_ERROR
+            else:
+                print(f"{result.status} {result.article_id} {result.title}")
+                if result.orphaned:
+                    _err(f"{result.orphaned} highlight(s) of article {result.article_id} could not be found in the new text and are kept as orphans.")
+        return status
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    with _open_library(search=False) as lib:
+        articles = lib.list_articles(tag=args.tag, sort=args.sort)
+        if args.json:
+            _print_json([{**asdict(a), "tags": list(a.tags)} for a in articles])
+            return EXIT_OK
+        for a in articles:
+            date = (a.published or a.added or "")[:10]
+            tags = ", ".join(a.tags)
+            print("\t".join([str(a.id), a.title, a.site or "", date, tags]).rstrip())
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _open_library(search=False) as lib:
+        article = lib.get(args.id)
+        if args.json:
+            _print_json(article.to_json())
+        else:
+            sys.stdout.write(article.text + "\n")
+    return EXIT_OK
+
+
+def cmd_highlight(args: argparse.Namespace) -> int:
+    with _open_library() as lib:
+        h = lib.highlight_quote(args.id, args.quote, color=args.color, note=args.note, tags=args.tag)
+        if args.json:
+            _print_json(h.to_json())
+        else:
+            print(f"highlighted {h.id} {h.start}-{h.end} {h.color}")
+    return EXIT_OK
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    if not args.text.strip():
+        _err("The note is empty; nothing was saved.")
+        return EXIT_ERROR
+    with _open_library() as lib:
+        note = lib.add_note(args.id, args.text)
+        print(f"noted {note.id} on article {args.id}")
+    return EXIT_OK
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    with _open_library() as lib:
+        tags = lib.tag(args.id, *args.tags)
+        print(f"tags of {args.id}: {', '.join(tags)}")
+    return EXIT_OK
+
+
+def cmd_untag(args: argparse.Namespace) -> int:
+    with _open_library() as lib:
+        tags = lib.untag(args.id, *args.tags)
+        print(f"tags of {args.id}: {', '.join(tags) or '(none)'}")
+    return EXIT_OK
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    with _open_library() as lib:
+        if args.rename:
+            lib.rename_tag(*args.rename)
+        tags = lib.all_tags()
+        if args.json:
+            _print_json([{"name": n, "count": c} for n, c in tags])
+        else:
+            for name, count in tags:
+                print(f"{name}\t{count}")
+    return EXIT_OK
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    with _open_library() as lib:
+        title = lib.get(args.id).title
+        lib.delete(args.id)
+        print(f"deleted {args.id} {title}")
+    return EXIT_OK
+
+
+def _run_window(argv: Sequence[str]) -> int:
+    from reader.ui.launch import main as launch
+
+    return launch(list(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        return _run_window(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return func(args)
+    except ReaderError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _err("interrupted; what was reported done is saved.")
+        return 130
+    except BrokenPipeError:
+        # `reader list | head`: the reader of our output went away; not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # a bug: still one sentence, the details only when asked for
+        if os.environ.get("READER_DEBUG"):
+            raise
+        _err(f"unexpected error ({type(exc).__name__}: {exc}); set READER_DEBUG=1 for details.")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
