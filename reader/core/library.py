@@ -749,7 +749,9 @@ class Library:
                 "UPDATE articles SET reading_position = ?, reading_state = ? WHERE id = ?",
                 (position, state, article_id),
             )
-        self._changed(Changes(articles=frozenset({article_id}), reading=True))
+        # A position alone changes nothing any list shows; a new state does.
+        shown = frozenset({article_id}) if state != row["reading_state"] else frozenset()
+        self._changed(Changes(articles=shown, reading=True))
 
     def set_reading_state(self, article_id: int, state: str) -> None:
         self._article_row(article_id)
