@@ -23,15 +23,21 @@ _CONTROL = set(range(0, 9)) | {11} | set(range(14, 27)) | set(range(28, 32))
 
 
 def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark, told by where the zero bytes fall.
+
+    Every ASCII character (spaces, digits, punctuation) has a zero high byte, so text in
+    any script leaves zeros in one byte position and next to none in the other; binary
+    data spreads them evenly.
+    """
     sample = data[:4096]
     if len(sample) < 4:
         return None
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
     half = len(sample) / 2
-    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+    if odd_nuls > 0.05 * half and even_nuls < 0.01 * half and even_nuls * 10 < odd_nuls:
         return "utf-16-le"
-    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+    if even_nuls > 0.05 * half and odd_nuls < 0.01 * half and odd_nuls * 10 < even_nuls:
         return "utf-16-be"
     return None
 
@@ -68,16 +74,56 @@ def decode(data: bytes, name: str) -> str:
         return _checked(data.decode("utf-8"), shown)
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:1_000_000]).best()
-    if best is None:
+    mostly_utf8 = _mostly_utf8(data)
+    if mostly_utf8 is not None:
+        return _checked(mostly_utf8, shown)
+    encoding = _guess_legacy(data)
+    if encoding is None:
         raise ImportFailed(f"{shown} is not text in any encoding Reader recognises.")
     try:
-        text = data.decode(best.encoding)
-    except (UnicodeDecodeError, LookupError):
-        raise ImportFailed(f"{shown} cannot be decoded as {best.encoding}.") from None
+        text = data.decode(encoding, errors="replace")  # the guess came from the first MB only
+    except LookupError:
+        raise ImportFailed(f"{shown} cannot be decoded as {encoding}.") from None
     return _checked(text, shown)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a bad copy, a cut): kept, the broken bytes replaced.
+
+    Only when real multi-byte characters decode around them; otherwise the file is in a
+    legacy 8-bit encoding, whose accented letters are all "broken" UTF-8.
+    """
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    if multibyte and broken <= max(3, multibyte // 10) and broken <= len(text) // 200 + 3:
+        return text
+    return None
+
+
+# Latin text is common in cp1252 and charset-normalizer often ranks a Central European
+# or Baltic code page just above it on short samples ("élčves" for "élèves").
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
+_WESTERN_TOLERANCE = 0.1
+
+
+def _guess_legacy(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    matches = [
+        m
+        for m in from_bytes(data[:1_000_000])
+        # UTF-16/32 with no BOM and no zero byte is a guess charset-normalizer makes for
+        # any short input ("café" as two CJK characters); only long input can be UTF-16.
+        if not (m.encoding.startswith(("utf_16", "utf_32")) and len(data) < 64)
+    ]
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        if match.encoding in _WESTERN and match.chaos <= best.chaos + _WESTERN_TOLERANCE:
+            return match.encoding
+    return best.encoding
 
 
 def _checked(text: str, shown: str) -> str:
