@@ -246,12 +246,14 @@ class Storage:
             self._depth = 1
             try:
                 yield self.conn
-            except BaseException:
+            except BaseException as exc:
                 self._depth = 0
                 try:
                     self.conn.execute("ROLLBACK")
                 except sqlite3.Error:
                     pass
+                if isinstance(exc, sqlite3.Error):  # disk full, read-only, busy: one sentence
+                    raise _describe_operational_error(self.path, exc) from None
                 raise
             self._depth = 0
             try:
