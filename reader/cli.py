@@ -91,6 +91,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=_positive_int)
     p.set_defaults(func=cmd_delete)
 
+    p = sub.add_parser("export", help="export articles with their highlights and notes (markdown, json, w3c)")
+    p.add_argument("id", nargs="?", type=_positive_int, help="the article (or --all)")
+    p.add_argument("--all", action="store_true", help="every article")
+    p.add_argument("--format", choices=("markdown", "json", "w3c"), default="markdown")
+    p.add_argument("-o", "--output", metavar="PATH", help="file (a folder for Markdown); stdout when omitted")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import-library", help="restore a JSON export into an empty library")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_import_library)
+
+    p = sub.add_parser("import-annotations", help="import highlights from Kindle, Readwise, Hypothesis or W3C files")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--format", choices=("kindle", "readwise", "hypothesis", "w3c"), help="do not guess the format")
+    p.set_defaults(func=cmd_import_annotations)
+
     return parser
 
 
@@ -236,6 +252,53 @@ def cmd_delete(args: argparse.Namespace) -> int:
         title = lib.get(args.id).title
         lib.delete(args.id)
         print(f"deleted {args.id} {title}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from reader.core import exporters
+    from reader.core.exporters import markdown
+
+    if (args.id is None) != args.all:
+        _err("give an article ID or --all." if args.id is None else "give an article ID or --all, not both.")
+        return EXIT_USAGE
+    with _open_library(search=False) as lib:
+        bar = ProgressBar("Exporting") if args.all else None
+        if args.format == "markdown" and (args.all or (args.output and Path(args.output).is_dir())):
+            if not args.output:
+                _err("a Markdown export of every article is one file per article: give a folder with -o DIR.")
+                return EXIT_USAGE
+            if args.all:
+                files = markdown.export_markdown_folder(lib, args.output, progress=bar)
+                print(f"exported {len(files)} articles to {args.output}")
+            else:
+                print(f"wrote {markdown.export_markdown_file(lib, args.id, args.output)}")
+            return EXIT_OK
+        text = exporters.export_text(lib, args.format, None if args.all else args.id, progress=bar)
+        if args.output:
+            print(f"wrote {exporters.atomic_write_text(args.output, text)}")
+        else:
+            sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_import_library(args: argparse.Namespace) -> int:
+    from reader.core.exporters.json_export import restore_library
+
+    with _open_library() as lib:
+        result = restore_library(lib, args.file)
+        print(f"restored {result.articles} articles, {result.highlights} highlights and {result.notes} notes")
+    return EXIT_OK
+
+
+def cmd_import_annotations(args: argparse.Namespace) -> int:
+    from reader.core.annotation_imports import import_annotations
+
+    with _open_library() as lib:
+        summary = import_annotations(lib, args.path, fmt=args.format, progress=ProgressBar("Importing"))
+        print(summary.message())
     return EXIT_OK
 
 
