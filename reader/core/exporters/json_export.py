@@ -123,6 +123,8 @@ def load_export(path: Path | str) -> dict[str, Any]:
 
 
 def parse_export(data: bytes | str, shown: str) -> dict[str, Any]:
+    if not data.strip():
+        raise ImportFailed(f"{shown} is empty.")
     try:
         obj = json.loads(data)
     except UnicodeDecodeError:
