@@ -46,10 +46,27 @@ FUZZY_MIN_QUOTE = 0.75
 # surroundings are still the ones it had.
 FUZZY_MIN_CONTEXT = 0.45
 FUZZY_CONTEXT_PER_LOSS = 1.5
+# A quote that was a whole paragraph this long is found again as a whole paragraph.
+PARAGRAPH_MIN_CHARS = 12
+# A quote this short ("The", "in") says almost nothing by itself: the next sentence
+# may well start with the same word. It needs most of its context.
+TINY_QUOTE_CHARS = 4
+TINY_QUOTE_MIN_CONTEXT = 0.75
+# The context a match needs rises by up to DISTANCE_WEIGHT with its distance from the
+# old place, reaching it at DISTANCE_SCALE characters.
+DISTANCE_WEIGHT = 0.4
+DISTANCE_SCALE = 2000
+# A verbatim occurrence whose context agrees this much is taken without looking further.
+CLEAR_CONTEXT = 0.9
+# An approximate match scoring this much (of 1) is taken without searching the whole text.
+CLEAR_SCORE = 0.9
+# How much better (of 1) an approximate match elsewhere must score to beat a verbatim
+# occurrence whose context changed.
+MARGIN_OVER_VERBATIM = 0.1
 # With both sides of its context in place (mean similarity at least this)...
 SANDWICH_MIN_CONTEXT = 0.9
 # ...a passage is the quote if it keeps this share of the quote's characters in order.
-SANDWICH_MIN_KEPT = 0.8
+SANDWICH_MIN_KEPT = 0.7
 # How many characters of the context are looked up verbatim, and how many hits kept.
 _CONTEXT_PROBE = 16
 _MAX_PROBE_HITS = 8
@@ -131,6 +148,26 @@ def reanchor_all(new_text: str, sels: Sequence[Selector]) -> list[Anchor | None]
     return [anchorer.anchor(sel) for sel in sels]
 
 
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _is_paragraph(before: str, after: str, quote: str) -> bool:
+    return (not before or before[-1] == "\n") and (not after or after[0] == "\n") and "\n" not in quote
+
+
+def _side_intact(old: str, new: str) -> bool:
+    """Whether a side of the context, read outward from the quote, is unchanged up to
+    its end or up to a line break: the passage itself kept its surroundings, whatever
+    paragraph now comes before or after it."""
+    run = 0
+    for a, b in zip(old, new):
+        if a != b:
+            break
+        run += 1
+    return run == len(old) or "\n" in old[: run + 1]
+
+
 def _side_similarity(old: str, new: str) -> float:
     return Levenshtein.normalized_similarity(old, new)
 
@@ -145,21 +182,32 @@ class _Anchorer:
     # -- scoring ---------------------------------------------------------------
 
     def context_score(self, sel: Selector, start: int, end: int) -> float:
-        """How well the text around ``start..end`` agrees with the selector's (0..1).
+        """How well the text around ``start..end`` agrees with the selector's (0..1),
+        less a penalty for the distance from the old place.
 
         Each side is compared with the same number of characters of the new text; a
         side the selector has none of (the highlight began or ended the text) says
-        nothing, unless both are empty.
+        nothing, unless both are empty. Text moves, but rarely far, while a similar
+        passage elsewhere in a long article is common; so a match far away needs more
+        context, unless its context is unchanged up to the paragraph's edges (a moved
+        paragraph).
         """
         text = self.text
-        scores = []
+        scores, intact = [], []
         if sel.prefix:
-            scores.append(_side_similarity(sel.prefix, text[max(0, start - len(sel.prefix)) : start]))
+            before = text[max(0, start - len(sel.prefix)) : start]
+            scores.append(_side_similarity(sel.prefix, before))
+            intact.append(_side_intact(sel.prefix[::-1], before[::-1]))
         if sel.suffix:
-            scores.append(_side_similarity(sel.suffix, text[end : end + len(sel.suffix)]))
+            after = text[end : end + len(sel.suffix)]
+            scores.append(_side_similarity(sel.suffix, after))
+            intact.append(_side_intact(sel.suffix, after))
         if not scores:
             return 1.0 if start == 0 and end == len(text) else 0.5
-        return sum(scores) / len(scores)
+        score = sum(scores) / len(scores)
+        if not all(intact):
+            score -= DISTANCE_WEIGHT * min(1.0, abs(start - sel.start) / DISTANCE_SCALE)
+        return score
 
     def has_exact_context(self, sel: Selector, start: int, end: int) -> bool:
         text = self.text
@@ -170,7 +218,11 @@ class _Anchorer:
 
     @staticmethod
     def min_exact_context(sel: Selector) -> float:
-        return 0.0 if len(sel.exact.strip()) >= LONG_QUOTE_CHARS else SHORT_QUOTE_MIN_CONTEXT
+        length = len(sel.exact.strip())
+        if length >= LONG_QUOTE_CHARS:
+            return -1.0
+        return TINY_QUOTE_MIN_CONTEXT if length <= TINY_QUOTE_CHARS else SHORT_QUOTE_MIN_CONTEXT
+
 
     @staticmethod
     def min_fuzzy_context(sel: Selector, quote_similarity: float) -> float:
@@ -185,22 +237,36 @@ class _Anchorer:
         exact = sel.exact
         if not exact:
             return None
-        at_position = text[sel.start : sel.end] == exact and sel.end <= len(text)
-        if at_position and (
-            self.has_exact_context(sel, sel.start, sel.end)
-            or self.context_score(sel, sel.start, sel.end) >= self.min_exact_context(sel)
-        ):
+        if text[sel.start : sel.end] == exact and self.has_exact_context(sel, sel.start, sel.end):
             return Anchor(sel.start, sel.end, "position")
-        found = self.best_exact(sel)
-        if found is not None:
-            start, end = found
-            return Anchor(start, end, "position" if start == sel.start else "quote")
-        found = self.best_loose(sel)
-        if found is None:
-            found = self.best_fuzzy(sel)
-        if found is not None:
-            return Anchor(found[0], found[1], "fuzzy")
+        verbatim = self.best_exact(sel)
+        if verbatim is not None and verbatim[0] >= CLEAR_CONTEXT:
+            return self.exact_anchor(sel, verbatim[1])
+        # The context changed around every verbatim occurrence (or there is none): an
+        # approximate match elsewhere whose context is intact may be the better answer.
+        approximate = self.best_fuzzy(sel)
+        if verbatim is not None and (
+            approximate is None
+            or _overlaps(verbatim[1], approximate[1])
+            or (2 + verbatim[0]) / 3 + MARGIN_OVER_VERBATIM >= approximate[0]
+        ):
+            # An unchanged quote with one side of its context intact is trusted over an
+            # approximate match around it: words added at its edge are not part of it.
+            return self.exact_anchor(sel, verbatim[1])
+        if approximate is not None:
+            start, end = approximate[1]
+            inside = [(s, s + len(exact)) for s in find_quote(text[start:end], exact)]
+            if inside:
+                # The quote is there verbatim: what was added next to it is not part of it.
+                best_inside = self.pick(sel, [(start + s, start + e) for s, e in inside], -2.0)
+                assert best_inside is not None
+                return self.exact_anchor(sel, best_inside[1])
+            return Anchor(start, end, "fuzzy")
         return None
+
+    @staticmethod
+    def exact_anchor(sel: Selector, span: tuple[int, int]) -> Anchor:
+        return Anchor(*span, "position" if span[0] == sel.start else "quote")
 
     def occurrences(self, quote: str) -> list[int]:
         found = self._occurrences.get(quote)
@@ -208,8 +274,11 @@ class _Anchorer:
             found = self._occurrences[quote] = find_quote(self.text, quote)
         return found
 
-    def pick(self, sel: Selector, spans: Sequence[tuple[int, int]], min_context: float) -> tuple[int, int] | None:
-        """The span whose context agrees best (nearest the old place on a tie), if good enough."""
+    def pick(
+        self, sel: Selector, spans: Sequence[tuple[int, int]], min_context: float
+    ) -> tuple[float, tuple[int, int]] | None:
+        """The span whose context agrees best, less its distance penalty (nearest the old
+        place on a tie), and that score, if it is good enough."""
         if len(spans) > 64:
             spans = self.likely_spans(sel, spans)
         best: tuple[float, int, tuple[int, int]] | None = None
@@ -220,7 +289,7 @@ class _Anchorer:
                 best = key
         if best is None or best[0] < min_context:
             return None
-        return best[2]
+        return best[0], best[2]
 
     def likely_spans(self, sel: Selector, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         """A common quote ("the") can occur thousands of times: score only the occurrences
@@ -235,25 +304,41 @@ class _Anchorer:
         ]
         return list(dict.fromkeys(near + matching))
 
-    def best_exact(self, sel: Selector) -> tuple[int, int] | None:
+    def best_exact(self, sel: Selector) -> tuple[float, tuple[int, int]] | None:
+        """The verbatim occurrence whose context agrees best, with that agreement."""
         n = len(sel.exact)
         spans = [(s, s + n) for s in self.occurrences(sel.exact)]
-        return self.pick(sel, spans, self.min_exact_context(sel))
+        found = self.pick(sel, spans, self.min_exact_context(sel))
+        if found is None and _is_paragraph(sel.prefix, sel.suffix, sel.exact):
+            # A whole paragraph (a heading) that moved has a new context on both sides;
+            # if it is still a whole paragraph once, and not a tiny one, it is the same.
+            text = self.text
+            whole = [
+                (s, e) for s, e in spans if _is_paragraph(text[max(0, s - 1) : s], text[e : e + 1], sel.exact)
+            ]
+            if len(whole) == 1 and len(sel.exact.strip()) >= PARAGRAPH_MIN_CHARS:
+                return SHORT_QUOTE_MIN_CONTEXT, whole[0]
+        return found
 
-    def best_loose(self, sel: Selector) -> tuple[int, int] | None:
-        spans = find_quote_loose(self.text, sel.exact)
-        return self.pick(sel, spans, self.min_exact_context(sel))
-
-    def best_fuzzy(self, sel: Selector) -> tuple[int, int] | None:
-        """An approximate match of the quote: near the old place first, then anywhere."""
+    def best_fuzzy(self, sel: Selector) -> tuple[float, tuple[int, int]] | None:
+        """The best approximate match of the quote and its score: the quote with other
+        whitespace or case, then rapidfuzz alignments near the old place, then anywhere."""
         text = self.text
         n = len(sel.exact)
+        # A quote of one word differs loosely only in case, which the alignment handles;
+        # its loose matches would be every occurrence of a common word again.
+        loose = find_quote_loose(text, sel.exact) if len(sel.exact.split()) > 1 else []
+        best = self.best_candidate(sel, loose, refine=False)
+        if best is not None and best[0] >= CLEAR_SCORE:
+            return best
         reach = max(256, 2 * n)
         lo, hi = max(0, sel.start - reach), min(len(text), sel.end + reach)
         near = self.fuzzy_candidates(sel, lo, hi) + self.context_candidates(sel, lo, hi)
-        best = self.best_candidate(sel, near)
-        if best is not None and best[0] >= 0.9:
-            return best[1]
+        best_near = self.best_candidate(sel, near)
+        if best_near is not None and (best is None or best_near[0] > best[0]):
+            best = best_near
+        if best is not None and best[0] >= CLEAR_SCORE:
+            return best
         step = max(_CHUNK_CHARS, 4 * n)
         overlap = 2 * n
         everywhere: list[tuple[int, int]] = []
@@ -263,7 +348,7 @@ class _Anchorer:
         best_anywhere = self.best_candidate(sel, everywhere)
         if best_anywhere is not None and (best is None or best_anywhere[0] > best[0]):
             best = best_anywhere
-        return None if best is None else best[1]
+        return best
 
     def fuzzy_candidates(self, sel: Selector, lo: int, hi: int) -> list[tuple[int, int]]:
         """Where rapidfuzz best aligns the quote inside ``text[lo:hi]``, if it aligns well."""
@@ -299,12 +384,21 @@ class _Anchorer:
                 spans.append((max(0, s - n), s))
         return spans
 
-    def best_candidate(self, sel: Selector, spans: Sequence[tuple[int, int]]) -> tuple[float, tuple[int, int]] | None:
-        """The refined candidate with the best combined score that passes the thresholds."""
+    def best_candidate(
+        self, sel: Selector, spans: Sequence[tuple[int, int]], refine: bool = True
+    ) -> tuple[float, tuple[int, int]] | None:
+        """The candidate (as found, or with refined bounds) with the best combined score
+        of those that pass the thresholds, and that score."""
         best: tuple[float, tuple[int, int]] | None = None
         n = len(sel.exact)
-        for rough in dict.fromkeys(spans):
-            start, end = self.refine(sel, *rough)
+        if len(spans) > 64:
+            spans = self.likely_spans(sel, spans)
+        tried = set()
+        for rough in spans:
+            tried.add(rough)
+            if refine:
+                tried.add(self.refine(sel, *rough))
+        for start, end in tried:
             if start >= end:
                 continue
             found = self.text[start:end]
