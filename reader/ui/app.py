@@ -1,0 +1,79 @@
+"""Start the window: ``run(argv) -> int`` (called by ``reader.ui.launch`` after its checks)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from reader.core import paths
+from reader.core.errors import ReaderError
+from reader.core.library import Library
+from reader.ui import theme as themes
+
+FIRST_RUN_KEY = "first_run_done"
+
+
+def open_settings() -> QSettings:
+    """Settings live in the data directory (READER_HOME), beside the library."""
+    path = paths.settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def ensure_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv or ["reader"])
+    QCoreApplication.setApplicationName(paths.APP_NAME)
+    QCoreApplication.setOrganizationName(paths.APP_AUTHOR)
+    QApplication.setApplicationDisplayName("Reader")
+    app.setWindowIcon(themes.icon("reader"))
+    font = QFont()
+    font.setFamilies(list(themes.UI_FONTS))
+    font.setPointSizeF(10.5)
+    app.setFont(font)
+    return app
+
+
+def import_sample_on_first_start(library: Library, settings: QSettings) -> bool:
+    """A new user sees an article, not an empty window; only once, and never over their own."""
+    if settings.value(FIRST_RUN_KEY, False, type=bool):
+        return False
+    settings.setValue(FIRST_RUN_KEY, True)
+    settings.sync()
+    if library.count():
+        return False
+    try:
+        library.add(paths.sample_article_path(), tags=["sample"])
+    except ReaderError:
+        return False
+    return True
+
+
+def create_window(library: Library, settings: QSettings) -> "MainWindow":  # noqa: F821
+    from reader.ui.main_window import MainWindow
+
+    import_sample_on_first_start(library, settings)
+    return MainWindow(library, settings)
+
+
+def run(argv: list[str]) -> int:
+    app = ensure_application(argv)
+    settings = open_settings()
+    themes.apply_theme(app, str(settings.value("theme", themes.DEFAULT_THEME)))
+    try:
+        # The index catches up on a worker thread (the window starts it), not on each change.
+        library = Library(auto_index=False)
+    except ReaderError as exc:
+        QMessageBox.critical(None, "Reader cannot open your library", str(exc))
+        return 1
+    try:
+        window = create_window(library, settings)
+        window.show()
+        sources = [a for a in argv[1:] if not a.startswith("-")]
+        if sources:
+            window.import_sources(sources)
+        return app.exec()
+    finally:
+        library.close()
