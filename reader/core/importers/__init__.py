@@ -8,6 +8,7 @@ Importers never write anything: storage happens in the ``Library``.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -78,6 +79,34 @@ def read_file_checked(path: Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
     return data
 
 
+# Files people try to import that are not articles, known by their first bytes.
+_NOT_ARTICLES = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a Windows program"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+
+
+def not_an_article(data: bytes) -> str | None:
+    """What the bytes are, when their signature shows they are no article ('a PDF document')."""
+    for magic, what in _NOT_ARTICLES:
+        if data.startswith(magic):
+            # "MZ" is also how some text starts; only believe it with a NUL nearby.
+            if magic == b"MZ" and b"\x00" not in data[:64]:
+                continue
+            return what
+    return None
+
+
 def sniff_format(data: bytes, suffix: str) -> str:
     """Pick a format from content first, then suffix: 'epub', 'html', 'markdown' or 'text'."""
     suffix = suffix.lower()
@@ -106,8 +135,6 @@ def import_bytes(
     fmt: str | None = None,
 ) -> ImportedArticle:
     """Import raw bytes; ``name`` is what messages call the input (a path or a URL)."""
-    from reader.core.importers import encoding
-
     shown = describe(name)
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFailed(f"{shown} is too large to import (the limit is {MAX_IMPORT_BYTES / 1e6:.0f} MB).")
@@ -115,6 +142,33 @@ def import_bytes(
         raise ImportFailed(f"{shown} is empty.")
     suffix = Path(name.split("?", 1)[0].split("#", 1)[0]).suffix
     fmt = fmt or sniff_format(data, suffix)
+    try:
+        article = _dispatch(data, name, fmt, url)
+    except ImportFailed:
+        raise
+    except RecursionError:
+        raise ImportFailed(f"{shown} is nested too deeply to be read.") from None
+    except MemoryError:
+        raise ImportFailed(f"{shown} is too large to read into memory.") from None
+    except Exception as exc:  # the app must keep running whatever a file holds
+        logging.getLogger(__name__).exception("importing %s failed", shown)
+        raise ImportFailed(f"{shown} could not be imported: an internal error occurred ({type(exc).__name__}).") from None
+    if article.document.is_empty():
+        raise ImportFailed(f"{shown} has no readable text.")
+    if url and not article.url:
+        article.url = url
+    if source_path and not article.source_path:
+        article.source_path = source_path
+    return article
+
+
+def _dispatch(data: bytes, name: str, fmt: str, url: str | None) -> ImportedArticle:
+    from reader.core.importers import encoding
+
+    shown = describe(name)
+    what = not_an_article(data)
+    if what is not None:
+        raise ImportFailed(f"{shown} is {what}, not an article Reader can import.")
     if fmt == "zip":
         raise ImportFailed(f"{shown} is a zip archive, not an article or an EPUB book.")
     if fmt == "epub":
@@ -137,12 +191,6 @@ def import_bytes(
             article = text_importer.parse_text(text, name)
         else:
             raise ImportFailed(f"{shown} has an unknown format ({fmt}).")
-    if article.document.is_empty():
-        raise ImportFailed(f"{shown} has no readable text.")
-    if url and not article.url:
-        article.url = url
-    if source_path and not article.source_path:
-        article.source_path = source_path
     return article
 
 
@@ -155,3 +203,10 @@ def import_path(path: str | os.PathLike[str]) -> ImportedArticle:
 
 def is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
+
+
+def import_url(url: str, **options: object) -> ImportedArticle:
+    """Fetch a web address and import it (see :func:`reader.core.importers.url.fetch_url`)."""
+    from reader.core.importers.url import fetch_url
+
+    return fetch_url(url, **options)  # type: ignore[arg-type]
