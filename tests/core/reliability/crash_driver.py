@@ -1,9 +1,12 @@
 """A Reader user in a hurry: random Library actions in a loop, until someone kills it.
 
-Run as ``python crash_driver.py HOME SOURCES RUN SEED``. Before each action it prints
+Run as ``python crash_driver.py HOME SOURCES RUN SEED [ACTIONS]``. Before each action it prints
 ``start <action> <details>``; after the Library call returns it prints
 ``done <action> <details>`` and flushes, so whoever kills it knows exactly what was
 reported done and which one action was in flight. Details never contain spaces.
+
+With ACTIONS it stops after that many actions and touches only the articles it added
+itself, so several drivers can share one library and each still knows what to expect.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def write_article(path: Path, word: str, rng: random.Random) -> None:
 
 def main() -> None:
     home, sources, run, seed = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    max_actions = int(sys.argv[5]) if len(sys.argv) > 5 else 0
     rng = random.Random(seed)
     search = has_search()
     lib = Library(home, search=search)
@@ -63,15 +67,19 @@ def main() -> None:
         counter += 1
         return f"zq{letters(run)}x{letters(counter)}"
 
+    own = f"Article about zq{letters(run)}x"
+
     def live_ids() -> list[int]:
-        return [a.id for a in lib.list_articles()]
+        return [a.id for a in lib.list_articles() if not max_actions or a.title.startswith(own)]
 
     actions = ["add"] * 20 + ["add_many"] * 4 + ["reimport"] * 4 + ["highlight"] * 18 + ["hl_note"] * 4
     actions += ["hl_delete"] * 3 + ["note"] * 8 + ["note_edit"] * 6 + ["note_delete"] * 2
     actions += ["tag"] * 10 + ["untag"] * 6 + ["delete"] * 3
     if search:
         actions += ["reindex"]
-    while True:
+    performed = 0
+    while not max_actions or performed < max_actions:
+        performed += 1
         action = rng.choice(actions)
         ids = live_ids()
         if action not in ("add", "add_many") and not ids:
@@ -164,6 +172,7 @@ def main() -> None:
             say("start", action)
             count = lib.reindex()
             say("done", action, count)
+    lib.close()
 
 
 if __name__ == "__main__":

@@ -47,10 +47,13 @@ class State:
         return State(dict(self.articles), dict(self.highlights), dict(self.notes), set(self.tags))
 
 
-def snapshot(lib: Library) -> State:
+def snapshot(lib: Library, exclude: frozenset[int] = frozenset()) -> State:
+    """What the library holds, leaving out the articles in ``exclude`` and all hanging on them."""
     conn = lib.storage.conn
     state = State()
     for r in conn.execute("SELECT id, title, text FROM articles"):
+        if r["id"] in exclude:
+            continue
         m = WORD.search(r["text"])
         assert m, f"article {r['id']} lost its text"
         assert r["title"] == f"Article about {m.group(1)}", f"article {r['id']}: title and text disagree"
@@ -59,11 +62,16 @@ def snapshot(lib: Library) -> State:
     for hid, key in conn.execute("SELECT ht.highlight_id, t.key FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id"):
         htags.setdefault(hid, set()).add(key)
     for r in conn.execute("SELECT id, article_id, start, end, color, note FROM highlights"):
+        if r[1] in exclude:
+            continue
         state.highlights[r[0]] = (r[1], r[2], r[3], r[4], r[5], frozenset(htags.get(r[0], ())))
     for r in conn.execute("SELECT id, article_id, body FROM notes"):
+        if r[1] in exclude:
+            continue
         state.notes[r[0]] = (r[1], r[2])
     for aid, key in conn.execute("SELECT at.article_id, t.key FROM article_tags at JOIN tags t ON t.id = at.tag_id"):
-        state.tags.add((aid, key))
+        if aid not in exclude:
+            state.tags.add((aid, key))
     return state
 
 
