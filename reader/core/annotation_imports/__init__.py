@@ -35,6 +35,12 @@ Progress = Callable[[int, int, str], None]
 Cancel = Callable[[], bool]
 
 FORMATS = ("kindle", "readwise", "hypothesis", "w3c")
+FORMAT_NAMES = {
+    "kindle": "Kindle 'My Clippings.txt' file",
+    "readwise": "Readwise CSV export",
+    "hypothesis": "Hypothesis JSON export",
+    "w3c": "file of W3C Web Annotations",
+}
 NOTES_FORMAT = "annotations"
 """``Article.format`` of a notes-only article built from imported clippings."""
 TITLE_MATCH_MIN = 90
@@ -200,6 +206,8 @@ def parse_annotations(data: bytes, name: str, fmt: str | None = None) -> tuple[s
             return "hypothesis", hypothesis.parse_hypothesis(items)
         if isinstance(obj, (list, dict)) and not obj or isinstance(obj, dict) and obj.get("annotations") == []:
             raise ImportFailed(f"{shown} holds no annotations.")
+        if fmt is not None:
+            raise ImportFailed(f"{shown} is not a {FORMAT_NAMES[fmt]}.")
         raise ImportFailed(f"{shown} is JSON but neither a Hypothesis export nor W3C Web Annotations.")
     from reader.core.annotation_imports import kindle, readwise
 
@@ -208,7 +216,7 @@ def parse_annotations(data: bytes, name: str, fmt: str | None = None) -> tuple[s
     if fmt in (None, "readwise") and readwise.looks_like_readwise(stripped):
         return "readwise", readwise.parse_readwise_csv(text, shown)
     if fmt is not None:
-        raise ImportFailed(f"{shown} is not a {fmt} file of highlights.")
+        raise ImportFailed(f"{shown} is not a {FORMAT_NAMES[fmt]}.")
     raise ImportFailed(
         f"{shown} is not a file of highlights Reader knows (Kindle 'My Clippings.txt', a Readwise CSV,"
         " a Hypothesis JSON export or W3C Web Annotations)."
