@@ -89,3 +89,18 @@ def test_lock_under_a_regular_file_is_one_sentence(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(DataDirError, match=r"^The lock file '.*reader.lock' cannot be created: .*\.$"):
         InstanceLock(blocker / "reader.lock").try_acquire()
+
+
+def test_cli_writes_while_a_window_holds_the_lock(
+    reader_home: Path, sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.cli import main
+
+    window = app_lock(reader_home)
+    assert window.try_acquire()
+    try:
+        assert main(["add", str(sample_path)]) == 0
+        assert main(["tag", "1", "while-open"]) == 0
+        assert capsys.readouterr().out.splitlines()[-1] == "tags of 1: while-open"
+    finally:
+        window.release()
