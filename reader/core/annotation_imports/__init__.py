@@ -200,10 +200,10 @@ def parse_annotations(data: bytes, name: str, fmt: str | None = None) -> tuple[s
         if isinstance(obj, dict) and obj.get("format") == "reader-library":
             raise ImportFailed(f"{shown} is a Reader library export; restore it with 'reader import-library'.")
         if fmt in (None, "w3c") and web_annotation.looks_like_web_annotations(obj):
-            return "w3c", web_annotation.parse_web_annotations(obj)
+            return _checked(shown, "w3c", web_annotation.parse_web_annotations(obj))
         items = hypothesis.annotations_of(obj)
         if fmt in (None, "hypothesis") and items is not None:
-            return "hypothesis", hypothesis.parse_hypothesis(items)
+            return _checked(shown, "hypothesis", hypothesis.parse_hypothesis(items))
         if isinstance(obj, (list, dict)) and not obj or isinstance(obj, dict) and obj.get("annotations") == []:
             raise ImportFailed(f"{shown} holds no annotations.")
         if fmt is not None:
@@ -212,15 +212,21 @@ def parse_annotations(data: bytes, name: str, fmt: str | None = None) -> tuple[s
     from reader.core.annotation_imports import kindle, readwise
 
     if fmt in (None, "kindle") and kindle.looks_like_clippings(text):
-        return "kindle", kindle.parse_clippings(text)
+        return _checked(shown, "kindle", kindle.parse_clippings(text))
     if fmt in (None, "readwise") and readwise.looks_like_readwise(stripped):
-        return "readwise", readwise.parse_readwise_csv(text, shown)
+        return _checked(shown, "readwise", readwise.parse_readwise_csv(text, shown))
     if fmt is not None:
         raise ImportFailed(f"{shown} is not a {FORMAT_NAMES[fmt]}.")
     raise ImportFailed(
         f"{shown} is not a file of highlights Reader knows (Kindle 'My Clippings.txt', a Readwise CSV,"
         " a Hypothesis JSON export or W3C Web Annotations)."
     )
+
+
+def _checked(shown: str, fmt: str, sources: list[AnnotatedSource]) -> tuple[str, list[AnnotatedSource]]:
+    if not any(s.clippings for s in sources):
+        raise ImportFailed(f"{shown} holds no highlights or notes to import.")
+    return fmt, sources
 
 
 def read_annotations(path: str | os.PathLike[str], fmt: str | None = None) -> tuple[str, list[AnnotatedSource]]:

@@ -43,7 +43,8 @@ def parse_hypothesis(items: list[dict[str, Any]]) -> list[AnnotatedSource]:
             continue
         source = sources.get(uri)
         if source is None:
-            source = sources[uri] = AnnotatedSource(title=_title(a) or uri, url=uri)
+            web = uri.lower().startswith(("http://", "https://"))  # not "urn:x-pdf:..." of a local PDF
+            source = sources[uri] = AnnotatedSource(title=_title(a) or uri, url=uri if web else None)
         elif source.title == uri and _title(a):
             source.title = _title(a) or uri
         targets = a.get("target") or []

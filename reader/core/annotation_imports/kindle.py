@@ -25,6 +25,8 @@ from datetime import datetime
 from reader.core.annotation_imports import AnnotatedSource, Clipping
 
 SEPARATOR = "=========="
+# What Kindle writes instead of the text once a book's publisher limit on copying is hit.
+_CLIPPING_LIMIT = re.compile(r"^<\s*(you have reached the clipping limit|sie haben das markierungslimit|vous avez atteint)", re.I)
 
 _BOOKMARK_WORDS = ("bookmark", "lesezeichen", "signet", "marcador", "segnalibro", "bladwijzer", "ブックマーク", "书签", "закладка")
 _HIGHLIGHT_WORDS = (
@@ -192,14 +194,14 @@ def parse_clippings(text: str) -> list[AnnotatedSource]:
             order=order,
         )
         order += 1
-        if entry.kind == "bookmark" or not body:
+        if entry.kind == "bookmark" or not body or _CLIPPING_LIMIT.match(body):
             continue
         books.setdefault((title, author), []).append(entry)
     return [_book_source(title, author, entries) for (title, author), entries in books.items()]
 
 
 def _book_source(title: str, author: str | None, entries: list[_Entry]) -> AnnotatedSource:
-    highlights = [e for e in entries if e.kind == "highlight"]
+    highlights = _drop_superseded([e for e in entries if e.kind == "highlight"])
     clippings = {
         e.order: Clipping(exact=e.text, created=e.created, updated=e.created, location=_describe(e)) for e in highlights
     }
@@ -215,6 +217,29 @@ def _book_source(title: str, author: str | None, entries: list[_Entry]) -> Annot
             clip.updated = note.created
     ordered = [clippings[e.order] for e in highlights] + loose_notes
     return AnnotatedSource(title=title, author=author, clippings=ordered, site="Kindle")
+
+
+def _drop_superseded(highlights: list[_Entry]) -> list[_Entry]:
+    """Kindle keeps the old entry when a highlight is extended: drop a highlight whose text
+    lies inside another one's at an overlapping location."""
+
+    def overlaps(a: _Entry, b: _Entry) -> bool:
+        if a.location and b.location:
+            return a.location[0] <= b.location[1] and b.location[0] <= a.location[1]
+        return a.page is not None and a.page == b.page
+
+    def words(e: _Entry) -> str:
+        return " ".join(e.text.split())
+
+    return [
+        h
+        for h in highlights
+        if not any(
+            other is not h and overlaps(h, other) and words(h) in words(other)
+            and (len(words(other)), other.order) > (len(words(h)), h.order)
+            for other in highlights
+        )
+    ]
 
 
 def _note_target(note: _Entry, highlights: list[_Entry]) -> _Entry | None:

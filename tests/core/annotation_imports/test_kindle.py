@@ -99,3 +99,28 @@ def test_title_and_author(line: str, title: str, author: str | None) -> None:
 def test_a_file_with_only_bookmarks_has_no_books() -> None:
     text = "Dune (Herbert, Frank)\n- Your Bookmark on Location 12 | Added on Sunday, November 17, 2024 3:26:00 PM\n\n\n==========\n"
     assert kindle.parse_clippings(text) == []
+
+
+def test_an_extended_highlight_replaces_the_shorter_one_kindle_kept() -> None:
+    meta = "- Your Highlight on Location {} | Added on Sunday, November 17, 2024 3:2{}:00 PM"
+    text = "\n".join(
+        [
+            "Dune (Herbert, Frank)", meta.format("100-100", 1), "", "Fear is the mind-killer.", "==========",
+            "Dune (Herbert, Frank)", meta.format("99-100", 2), "", "I must not fear. Fear is the mind-killer.", "==========",
+            "Dune (Herbert, Frank)", meta.format("400-401", 3), "", "Fear is the mind-killer.", "==========",
+        ]
+    )
+    (book,) = kindle.parse_clippings(text)
+    # The one at location 400 is the same words elsewhere in the book: kept.
+    assert [(c.exact, c.location) for c in book.clippings] == [
+        ("I must not fear. Fear is the mind-killer.", "location 99-100"),
+        ("Fear is the mind-killer.", "location 400-401"),
+    ]
+
+
+def test_the_clipping_limit_placeholder_is_not_a_quote() -> None:
+    text = (
+        "Dune (Herbert, Frank)\n- Your Highlight on Location 5-6 | Added on Sunday, November 17, 2024 3:26:00 PM\n\n"
+        "<You have reached the clipping limit for this item>\n==========\n"
+    )
+    assert kindle.parse_clippings(text) == []
