@@ -270,10 +270,33 @@ class ArticleView(QTextBrowser):
         self.setTextCursor(cursor)
 
     def offset_at_top(self) -> int:
+        """The Python offset of the first line at the top of the viewport.
+
+        Found from the layout (a binary search over blocks, then the block's lines), which
+        stays right while the widget is still settling, unlike a hit test in the margin.
+        """
         if not self._rendered:
             return 0
-        point = QPoint(self.viewport().width() // 2, 4)
-        return self.from_qt(self.cursorForPosition(point).position())
+        y = self.verticalScrollBar().value()
+        doc = self.document()
+        layout = doc.documentLayout()
+        lo, hi = 0, doc.blockCount() - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if layout.blockBoundingRect(doc.findBlockByNumber(mid)).bottom() <= y:
+                lo = mid + 1
+            else:
+                hi = mid
+        block = doc.findBlockByNumber(lo)
+        top = layout.blockBoundingRect(block).top()
+        lines = block.layout()
+        pos = block.position()
+        for i in range(lines.lineCount()):
+            line = lines.lineAt(i)
+            if top + line.y() + line.height() > y:
+                pos = block.position() + line.textStart()
+                break
+        return self.from_qt(pos)
 
     def offset_at(self, viewport_point: QPoint) -> int | None:
         """The Python offset of the character under a point, or None off the text."""
@@ -382,7 +405,10 @@ class ArticleView(QTextBrowser):
         if not ordered:
             return None
         cursor = self.textCursor()
-        here = self.from_qt(cursor.selectionStart()) if cursor.hasSelection() else None
+        here: int | None = None
+        if self.viewport().rect().intersects(self.cursorRect(cursor)):
+            # the cursor is on screen (where the last jump or a click left it): go on from there
+            here = self.from_qt(cursor.selectionStart())
         if here is None:
             here = self.offset_at_top() - (1 if step > 0 else 0)
         if step > 0:

@@ -357,6 +357,7 @@ class MainWindow(QMainWindow):
         self.editor.noteChanged.connect(lambda hid, n: self._update_highlight(hid, note=n))
         self.editor.tagsChanged.connect(lambda hid, t: self._update_highlight(hid, tags=t))
         self.editor.deleteRequested.connect(self.delete_highlight)
+        self.editor.closed.connect(self._editor_closed)
         self.sidebar.highlightActivated.connect(self.reveal_highlight)
 
     # -- settings -----------------------------------------------------------------------------
@@ -501,7 +502,7 @@ class MainWindow(QMainWindow):
 
     # -- highlighting ------------------------------------------------------------------------------
     def _selection_ready(self, start: int, end: int) -> None:
-        if start < end and self.view.hasFocus() or (start < end and self.selection_popup.isVisible()):
+        if start < end and self.view.isVisible() and self.isActiveWindow() or start < end and self.view.hasFocus():
             self.selection_popup.show_at(self.view.selection_rect())
         else:
             self.selection_popup.hide()
@@ -549,6 +550,13 @@ class MainWindow(QMainWindow):
         self.sidebar.select_highlight(highlight_id)
         tags = [name for name, _ in self.library.all_tags()]
         self.editor.edit(highlight, self.view.highlight_rect(highlight), tags, focus=focus)
+
+    def _editor_closed(self) -> None:
+        # A closed popup leaves no active window on some platforms; the keys (Ctrl+Z, n/p)
+        # must keep working in the article.
+        self.activateWindow()
+        if QApplication.focusWidget() is None or QApplication.focusWidget().window() is self.editor:
+            self.view.setFocus()
 
     def _update_highlight(self, highlight_id: int, **fields: Any) -> None:
         try:

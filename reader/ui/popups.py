@@ -119,6 +119,7 @@ class HighlightEditor(QFrame):
     noteChanged = Signal(int, str)
     tagsChanged = Signal(int, list)
     deleteRequested = Signal(int)
+    closed = Signal()
 
     def __init__(self, parent: QWidget):
         super().__init__(parent, Qt.WindowType.Popup)
@@ -232,3 +233,4 @@ class HighlightEditor(QFrame):
             self._save_tags()
         self.highlight_id = None
         super().hideEvent(event)  # type: ignore[arg-type]
+        self.closed.emit()
