@@ -350,26 +350,18 @@ class _ImportRun:
         return self._match_title(source.title)
 
     def _match_title(self, title: str) -> int | None:
-        from rapidfuzz import fuzz, process
-
         key = normalize_title(title)
         if not key:
             return None
         exact = self.by_title.get(key)
         if exact:
             return _preferred(exact, self.articles)
-        best = process.extractOne(key, list(self.by_title), scorer=fuzz.ratio, score_cutoff=TITLE_MATCH_MIN)
-        if best is not None:
-            return _preferred(self.by_title[best[0]], self.articles)
-        main = _main_title(title)
-        if len(main) >= 4:
-            candidates = self.by_main_title.get(main)
-            if candidates:
-                return _preferred(candidates, self.articles)
-            best = process.extractOne(main, list(self.by_main_title), scorer=fuzz.ratio, score_cutoff=TITLE_MATCH_MIN)
-            if best is not None:
-                return _preferred(self.by_main_title[best[0]], self.articles)
-        return None
+        found = _closest(key, self.by_title)
+        if found is None:
+            main = _main_title(title)
+            if len(main) >= 4:
+                found = self.by_main_title.get(main) or _closest(main, self.by_main_title)
+        return _preferred(found, self.articles) if found else None
 
     # -- storing -------------------------------------------------------------------------
     def import_source(self, conn: sqlite3.Connection, source: AnnotatedSource) -> None:
@@ -589,6 +581,20 @@ def clipping_blocks(clippings: list[Clipping], base: int) -> tuple[list[Any], li
                 blocks.append(Block("quote", line, level=1))
                 pos += len(line) + 1
     return blocks, placed
+
+
+def _closest(key: str, titles: dict[str, list[int]]) -> list[int] | None:
+    """The articles of the most similar title, if similar enough and with the same numbers:
+    'Volume 2' is not 'Volume 3', however alike the rest."""
+    from rapidfuzz import fuzz, process
+
+    numbers = re.findall(r"\d+", key)
+    for candidate, _score, _ in process.extract(
+        key, list(titles), scorer=fuzz.ratio, score_cutoff=TITLE_MATCH_MIN, limit=10
+    ):
+        if re.findall(r"\d+", candidate) == numbers:
+            return titles[candidate]
+    return None
 
 
 def _preferred(ids: list[int], articles: dict[int, _ArticleInfo]) -> int:

@@ -288,3 +288,15 @@ def test_a_series_suffix_in_the_kindle_title_still_matches_the_book(lib: Library
     clip = "Dune (Dune Chronicles, Book 1) (Herbert, Frank)\n- Your Highlight on Location 1-2 | Added on Sunday, November 17, 2024 3:26:00 PM\n\nFear is the mind-killer.\n==========\n"
     summary = import_annotations(lib, write(tmp_path, "c.txt", clip))
     assert summary.attached == 1 and lib.get(book).highlights[0].start == len("I must not fear. ")
+
+
+def test_titles_that_differ_only_in_a_number_are_different_books(lib: Library, tmp_path: Path) -> None:
+    add_book(lib, "The Story of Civilization, Volume 2", ["The Life of Greece begins with Crete."])
+    meta = "- Your Highlight on Location 1-2 | Added on Sunday, November 17, 2024 3:26:00 PM"
+    clips = []
+    for volume in (3, 4):
+        clips += [f"The Story of Civilization, Volume {volume} (Durant, Will)", meta, "", f"A line of volume {volume}.", "=========="]
+    summary = import_annotations(lib, write(tmp_path, "c.txt", "\n".join(clips)))
+    assert (summary.created, summary.attached) == (2, 0)
+    titles = sorted(a.title for a in lib.list_articles())
+    assert titles == [f"The Story of Civilization, Volume {n}" for n in (2, 3, 4)]
