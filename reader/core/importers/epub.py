@@ -30,8 +30,8 @@ from reader.core.importers.html import blocks_from_html, guard_nesting, sanitize
 
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all members, uncompressed
 MAX_MEMBER_BYTES = 50 * 1024 * 1024  # one member, uncompressed
-MAX_RATIO = 200  # uncompressed / compressed, for members large enough to matter
-RATIO_FLOOR = 1024 * 1024
+MAX_RATIO = 500  # uncompressed / compressed (deflate tops out near 1030), for large members
+RATIO_FLOOR = 8 * 1024 * 1024
 MAX_MEMBERS = 20_000
 
 CONTAINER = "META-INF/container.xml"

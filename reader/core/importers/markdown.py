@@ -19,9 +19,9 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from reader.core.document import Block, Document
-from reader.core.importers import ImportedArticle
+from reader.core.importers import ImportedArticle, describe
 from reader.core.importers.blocks import LINK_SCHEMES, InlineText, clean_code, collapse, safe_url
-from reader.core.importers.html import DANGEROUS_CONTENT_TAGS, blocks_from_html, sanitize
+from reader.core.importers.html import DANGEROUS_CONTENT_TAGS, blocks_from_html, guard_nesting, sanitize
 
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 _HTML_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9-]*)")
@@ -74,7 +74,8 @@ def _plain(tokens: list[Token] | None) -> str:
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, name: str) -> None:
+        self.shown = describe(name)
         self.blocks: list[Block] = []
         self.current: InlineText | None = None
         self.current_kind: tuple[str, int, str | None] = ("paragraph", 0, None)
@@ -150,7 +151,7 @@ class _Walker:
                     self.blocks.append(Block("code", code))
             elif kind == "html_block":
                 self.flush()
-                self.blocks.extend(blocks_from_html(sanitize(tok.content)))
+                self.blocks.extend(blocks_from_html(sanitize(guard_nesting(tok.content, self.shown))))
             elif kind == "tr_open":
                 self.start(*self.default_kind())
                 self.in_row = True
@@ -277,7 +278,7 @@ def _load_front_matter(tokens: list[Token]) -> dict[str, Any]:
 def parse_markdown(text: str, name: str) -> ImportedArticle:
     tokens = _parser().parse(_clamp_nesting(text))
     meta = _load_front_matter(tokens)
-    blocks = _Walker().walk(tokens)
+    blocks = _Walker(name).walk(tokens)
 
     title = _front_matter_value(meta, "title")
     if title is None:

@@ -179,17 +179,19 @@ def test_damaged_member_data_is_refused() -> None:
 
 
 def test_zip_bomb_by_declared_size() -> None:
+    # Five members that say they unpack to 45 MB each (225 MB in all); only 1 MB is written.
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("META-INF/container.xml", "x")
         for i in range(5):
-            zf.writestr(f"bomb{i}.txt", b"\0" * (45 * 1024 * 1024))  # 45 MB each, ~45 KB packed
-    refused(buf.getvalue(), "zip bomb")
+            zf.writestr(f"bomb{i}.txt", b"\0" * 2**20)
+    data = buf.getvalue().replace((2**20).to_bytes(4, "little"), (45 * 2**20).to_bytes(4, "little"))
+    refused(data, "zip bomb")
 
 
 def test_zip_bomb_lying_about_its_size() -> None:
-    # Declares 1 KB but unpacks to 60 MB: caught while reading, not trusted from the header.
-    payload = b"<?xml version='1.0'?><container>" + b" " * (60 * 1024 * 1024)
+    # Declares 1 KB but unpacks to 5 MB: caught while reading, not trusted from the header.
+    payload = b"<?xml version='1.0'?><container>" + b" " * (5 * 1024 * 1024)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("META-INF/container.xml", payload)
@@ -238,3 +240,40 @@ def test_plain_zip_is_not_an_epub() -> None:
         zf.writestr("notes.txt", "hello")
     with pytest.raises(ImportFailed, match=r"^'archive.zip' is a zip archive, not an article or an EPUB book\.$"):
         import_bytes(buf.getvalue(), "archive.zip")
+
+
+def test_deeply_nested_chapter_is_flattened_quickly() -> None:
+    import time
+
+    deep = chapter("Deep", "<div>" * 100_000 + "<p>At the bottom.</p>" + "</div>" * 100_000)
+    files = {"OEBPS/content.opf": opf(items=[("c", "c.xhtml", XHTML, "")], spine=["c"]), "OEBPS/c.xhtml": deep}
+    started = time.monotonic()
+    article = parse_epub(build(files), "deep.epub")
+    assert time.monotonic() - started < 5
+    assert outline(article) == [("heading", "Deep"), ("paragraph", "At the bottom.")]
+
+
+def test_container_pointing_nowhere_falls_back_to_the_only_opf() -> None:
+    files = {
+        "pkg/book.opf": opf(items=[("c", "c.xhtml", XHTML, "")], spine=["c"], title="Found"),
+        "pkg/c.xhtml": chapter("C", "<h1>Hello</h1><p>World.</p>"),
+    }
+    article = parse_epub(build(files, opf_path="wrong/place.opf"), "x.epub")
+    assert article.title == "Found" and outline(article) == [("heading", "Hello"), ("paragraph", "World.")]
+
+
+def test_manifest_paths_cannot_escape_the_book() -> None:
+    files = {
+        "OEBPS/content.opf": opf(items=[("c", "../../../etc/passwd", XHTML, ""), ("d", "d.xhtml", XHTML, "")], spine=["c", "d"]),
+        "OEBPS/d.xhtml": chapter("D", "<p>Fine.</p>"),
+    }
+    article = parse_epub(build(files), "x.epub")
+    assert outline(article) == [("heading", "D"), ("paragraph", "Fine.")]
+
+
+def test_one_member_compressed_like_a_bomb_is_refused() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("META-INF/container.xml", "x")
+        zf.writestr("OEBPS/fill.xhtml", b"\0" * (20 * 1024 * 1024))  # 20 MB in ~20 KB
+    refused(buf.getvalue(), "compressed suspiciously well")

@@ -163,3 +163,12 @@ def test_deep_quote_nesting_is_bounded() -> None:
 def test_deep_list_nesting_is_bounded() -> None:
     article = parse_markdown("- " * 5000 + "deep\n\n" + "  " * 3000 + "- indented\n", "deep.md")
     assert "deep" in article.text
+
+
+def test_deeply_nested_raw_html_block_is_flattened_quickly() -> None:
+    import time
+
+    started = time.monotonic()
+    article = parse_markdown("Intro.\n\n" + "<div>" * 100_000 + "inside" + "</div>" * 100_000 + "\n", "deep.md")
+    assert time.monotonic() - started < 5
+    assert article.text == "Intro.\ninside"
