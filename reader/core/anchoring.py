@@ -38,7 +38,7 @@ LONG_QUOTE_CHARS = 64
 # Context agreement (0..1) an exact occurrence of a short quote needs. Unrelated
 # English passages score about 0.15 on average and rarely above 0.5; a passage whose
 # context lost one side (paragraph moved, words inserted next to it) scores about 0.6.
-SHORT_QUOTE_MIN_CONTEXT = 0.5
+SHORT_QUOTE_MIN_CONTEXT = 0.75
 # An approximate match must keep at least this much of the quote (rapidfuzz ratio).
 FUZZY_MIN_QUOTE = 0.75
 # ...and then its context must agree at least this much, plus FUZZY_CONTEXT_PER_LOSS
@@ -46,14 +46,19 @@ FUZZY_MIN_QUOTE = 0.75
 # surroundings are still the ones it had.
 FUZZY_MIN_CONTEXT = 0.45
 FUZZY_CONTEXT_PER_LOSS = 1.5
+# A side of the context whose nearest this many characters are unchanged counts as
+# unchanged, and fewer count in proportion: an edit further out (words inserted a few
+# words before the quote) says little about the quote.
+SAME_RUN_CHARS = 16
 # A quote that was a whole paragraph this long is found again as a whole paragraph.
 PARAGRAPH_MIN_CHARS = 12
 # A quote this short ("The", "in") says almost nothing by itself: the next sentence
 # may well start with the same word. It needs most of its context.
 TINY_QUOTE_CHARS = 4
-TINY_QUOTE_MIN_CONTEXT = 0.75
+TINY_QUOTE_MIN_CONTEXT = 0.85
 # The context a match needs rises by up to DISTANCE_WEIGHT with its distance from the
-# old place, reaching it at DISTANCE_SCALE characters.
+# old place beyond DISTANCE_FREE characters, reaching it DISTANCE_SCALE further.
+DISTANCE_FREE = 256
 DISTANCE_WEIGHT = 0.4
 DISTANCE_SCALE = 2000
 # A verbatim occurrence whose context agrees this much is taken without looking further.
@@ -156,16 +161,20 @@ def _is_paragraph(before: str, after: str, quote: str) -> bool:
     return (not before or before[-1] == "\n") and (not after or after[0] == "\n") and "\n" not in quote
 
 
-def _side_intact(old: str, new: str) -> bool:
-    """Whether a side of the context, read outward from the quote, is unchanged up to
-    its end or up to a line break: the passage itself kept its surroundings, whatever
-    paragraph now comes before or after it."""
+def _side_match(old: str, new: str) -> tuple[float, bool]:
+    """How similar a side of the context is (0..1), read outward from the quote, and
+    whether it is unchanged up to its end or up to a line break: the passage kept its
+    own surroundings, whatever paragraph now comes before or after it."""
     run = 0
     for a, b in zip(old, new):
         if a != b:
             break
         run += 1
-    return run == len(old) or "\n" in old[: run + 1]
+    # The line break may be missing only because the paragraph now begins or ends the text.
+    intact = run == len(old) or "\n" in old[:run] or (run == len(new) and old[run] == "\n")
+    if intact:
+        return 1.0, True
+    return max(min(1.0, run / SAME_RUN_CHARS), _side_similarity(old, new)), False
 
 
 def _side_similarity(old: str, new: str) -> float:
@@ -185,28 +194,36 @@ class _Anchorer:
         """How well the text around ``start..end`` agrees with the selector's (0..1),
         less a penalty for the distance from the old place.
 
-        Each side is compared with the same number of characters of the new text; a
-        side the selector has none of (the highlight began or ended the text) says
-        nothing, unless both are empty. Text moves, but rarely far, while a similar
-        passage elsewhere in a long article is common; so a match far away needs more
-        context, unless its context is unchanged up to the paragraph's edges (a moved
-        paragraph).
+        Each side is compared with the same number of characters of the new text. A
+        side the selector has none of (the highlight began or ended the text) agrees
+        if the match too is at that edge of the text, and otherwise says nothing. Text
+        moves, but rarely far, while a similar passage elsewhere in a long article is
+        common; so a match far away needs more context, unless its context is unchanged
+        up to the paragraph's edges (a moved paragraph).
         """
         text = self.text
         scores, intact = [], []
         if sel.prefix:
             before = text[max(0, start - len(sel.prefix)) : start]
-            scores.append(_side_similarity(sel.prefix, before))
-            intact.append(_side_intact(sel.prefix[::-1], before[::-1]))
+            score, whole = _side_match(sel.prefix[::-1], before[::-1])
+            scores.append(score)
+            intact.append(whole)
+        elif start == 0:
+            scores.append(1.0)
+            intact.append(True)
         if sel.suffix:
-            after = text[end : end + len(sel.suffix)]
-            scores.append(_side_similarity(sel.suffix, after))
-            intact.append(_side_intact(sel.suffix, after))
+            score, whole = _side_match(sel.suffix, text[end : end + len(sel.suffix)])
+            scores.append(score)
+            intact.append(whole)
+        elif end == len(text):
+            scores.append(1.0)
+            intact.append(True)
         if not scores:
-            return 1.0 if start == 0 and end == len(text) else 0.5
+            return 0.5
         score = sum(scores) / len(scores)
         if not all(intact):
-            score -= DISTANCE_WEIGHT * min(1.0, abs(start - sel.start) / DISTANCE_SCALE)
+            distance = max(0, abs(start - sel.start) - DISTANCE_FREE)
+            score -= DISTANCE_WEIGHT * min(1.0, distance / DISTANCE_SCALE)
         return score
 
     def has_exact_context(self, sel: Selector, start: int, end: int) -> bool:
@@ -395,9 +412,11 @@ class _Anchorer:
             spans = self.likely_spans(sel, spans)
         tried = set()
         for rough in spans:
-            tried.add(rough)
             if refine:
+                tried.add(self.snap(sel, *rough))
                 tried.add(self.refine(sel, *rough))
+            else:
+                tried.add(rough)
         for start, end in tried:
             if start >= end:
                 continue

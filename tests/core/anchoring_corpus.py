@@ -424,6 +424,10 @@ def build_cases(n_per_category: int, seed: int = 0, article_chars: int = 0) -> l
             new_text, truth = result
             if new_text == text:
                 continue
+            if category != "duplicated" and new_text.count(text[start:end]) > text.count(text[start:end]):
+                # The edit made the quote anew (an insertion ending in its first word):
+                # both places would be defensible answers.
+                continue
             cases.append(Case(category, text, new_text, make_selector(text, start, end), truth, kind))
             made += 1
     return cases
