@@ -60,6 +60,15 @@ def create_window(library: Library, settings: QSettings) -> "MainWindow":  # noq
 
 def run(argv: list[str]) -> int:
     app = ensure_application(argv)
+    sources = [a for a in argv[1:] if not a.startswith("-")]
+    try:
+        from reader.ui import single_instance
+    except ImportError:  # pragma: no cover - the module ships with the window
+        single_instance = None  # type: ignore[assignment]
+    if single_instance is not None and not single_instance.ensure_single(
+        app, args=sources, on_message=lambda text: QMessageBox.information(None, "Reader", text)
+    ):
+        return 0
     settings = open_settings()
     themes.apply_theme(app, str(settings.value("theme", themes.DEFAULT_THEME)))
     try:
@@ -71,7 +80,9 @@ def run(argv: list[str]) -> int:
     try:
         window = create_window(library, settings)
         window.show()
-        sources = [a for a in argv[1:] if not a.startswith("-")]
+        guard = single_instance.instance_of(app) if single_instance is not None else None
+        if guard is not None:  # files given to a second start come here
+            guard.activated.connect(lambda args: window.import_sources(list(args)) if args else None)
         if sources:
             window.import_sources(sources)
         return app.exec()

@@ -45,7 +45,9 @@ class WindowFactory:
         self.qtbot = qtbot
         self.opened: list[tuple[MainWindow, Library]] = []
 
-    def __call__(self, library: Library | None = None, *, first_start: bool = False) -> MainWindow:
+    def __call__(
+        self, library: Library | None = None, *, first_start: bool = False, size: tuple[int, int] | None = (1280, 820)
+    ) -> MainWindow:
         own = library is None
         lib = library or Library(auto_index=False)
         settings = ui_app.open_settings()
@@ -53,7 +55,8 @@ class WindowFactory:
             settings.setValue(ui_app.FIRST_RUN_KEY, True)
         window = ui_app.create_window(lib, settings)
         self.qtbot.addWidget(window)  # type: ignore[attr-defined]
-        window.resize(1280, 820)
+        if size is not None:
+            window.resize(*size)
         window.show()
         self.qtbot.waitExposed(window)  # type: ignore[attr-defined]
         window.activateWindow()
