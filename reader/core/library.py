@@ -58,7 +58,7 @@ class _UndoStep:
     run: Callable[[], Changes]
 
 
-def _content_hash(imported: ImportedArticle) -> str:
+def content_hash(imported: ImportedArticle) -> str:
     h = hashlib.sha256()
     h.update(imported.title.encode("utf-8", "surrogatepass"))
     h.update(b"\0")
@@ -119,7 +119,12 @@ class Library:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def _changed(self, changes: Changes) -> Changes:
+    def notify(self, changes: Changes) -> Changes:
+        """Bring search up to date (when auto_index) and tell subscribers what changed.
+
+        Modules that write through ``storage.transaction()`` themselves (restore, annotation
+        imports) call this after their transaction commits.
+        """
         if self.auto_index and self.search_enabled and not changes.reading:
             self.index_catch_up()
         for listener in list(self._listeners):
@@ -163,9 +168,9 @@ class Library:
         self, imported: ImportedArticle, tags: Iterable[str] = (), *, source_key: str | None = None
     ) -> AddResult:
         tag_names = [normalize_tag(t) for t in tags]
-        result = self._store_imported(imported, tag_names, source_key)
+        result = self.store_imported(imported, tag_names, source_key)
         ids = frozenset({result.article_id})
-        self._changed(
+        self.notify(
             Changes(
                 added=ids if result.status == "added" else frozenset(),
                 articles=ids if result.status != "added" else frozenset(),
@@ -205,7 +210,7 @@ class Library:
                     imported = import_url(name)
                 else:
                     imported = import_path(name)
-                result = self._store_imported(imported, tag_names, _source_key(name))
+                result = self.store_imported(imported, tag_names, _source_key(name))
             except ReaderError as exc:
                 results.append(exc)
                 continue
@@ -214,13 +219,17 @@ class Library:
         if progress:
             progress(len(results), total, "")
         if added or updated:
-            self._changed(Changes(added=frozenset(added), articles=frozenset(updated), tags=bool(tag_names)))
+            self.notify(Changes(added=frozenset(added), articles=frozenset(updated), tags=bool(tag_names)))
         return results
 
-    def _store_imported(self, imported: ImportedArticle, tags: list[str], source_key: str | None) -> AddResult:
+    def store_imported(self, imported: ImportedArticle, tags: list[str], source_key: str | None) -> AddResult:
+        """Insert or update one imported article in one transaction (joins an open one).
+
+        Does not notify: the caller does, once, after all its writes.
+        """
         doc = imported.document
         text = doc.text
-        digest = _content_hash(imported)
+        digest = content_hash(imported)
         now = utc_now()
         published = imported.published.isoformat() if imported.published else None
         with self.storage.transaction() as conn:
@@ -406,10 +415,10 @@ class Library:
                     conn.execute("UPDATE articles SET source_key = NULL WHERE id = ?", (article_id,))
                 conn.execute("UPDATE articles SET deleted_at = NULL WHERE id = ?", (article_id,))
                 self.storage.touch(conn, [article_id])
-            return self._changed(Changes(added=frozenset({article_id}), tags=True))
+            return self.notify(Changes(added=frozenset({article_id}), tags=True))
 
         self._undo.append(_UndoStep(f"delete article {article_id}", restore))
-        return self._changed(Changes(deleted=frozenset({article_id}), tags=True))
+        return self.notify(Changes(deleted=frozenset({article_id}), tags=True))
 
     def can_undo(self) -> str | None:
         """The label of the step ``undo()`` would take back, or None."""
@@ -494,7 +503,7 @@ class Library:
                     (hid, self.storage.tag_id(conn, tag)),
                 )
             self.storage.touch(conn, [article_id])
-        self._changed(Changes(articles=frozenset({article_id}), highlights=frozenset({hid}), tags=bool(tag_names)))
+        self.notify(Changes(articles=frozenset({article_id}), highlights=frozenset({hid}), tags=bool(tag_names)))
         return self.get_highlight(hid)
 
     def find_quote(self, article_id: int, quote: str) -> tuple[int, int]:
@@ -554,7 +563,7 @@ class Library:
                 self.storage.drop_unused_tags(conn)
             if note is not None or tag_names is not None:
                 self.storage.touch(conn, [old.article_id])
-        self._changed(
+        self.notify(
             Changes(
                 articles=frozenset({old.article_id}),
                 highlights=frozenset({highlight_id}),
@@ -573,12 +582,12 @@ class Library:
 
         def restore() -> Changes:
             self._restore_highlight(old)
-            return self._changed(
+            return self.notify(
                 Changes(articles=frozenset({old.article_id}), highlights=frozenset({old.id}), tags=bool(old.tags))
             )
 
         self._undo.append(_UndoStep("delete highlight", restore))
-        return self._changed(
+        return self.notify(
             Changes(articles=frozenset({old.article_id}), highlights=frozenset({highlight_id}), tags=bool(old.tags))
         )
 
@@ -619,7 +628,7 @@ class Library:
                 (article_id, body, now, now),
             ).lastrowid
             self.storage.touch(conn, [article_id])
-        self._changed(Changes(articles=frozenset({article_id}), notes=True))
+        self.notify(Changes(articles=frozenset({article_id}), notes=True))
         return self.get_note(nid)
 
     def update_note(self, note_id: int, body: str) -> Note:
@@ -629,7 +638,7 @@ class Library:
         with self.storage.transaction() as conn:
             conn.execute("UPDATE notes SET body = ?, updated = ? WHERE id = ?", (body, utc_now(), note_id))
             self.storage.touch(conn, [old.article_id])
-        self._changed(Changes(articles=frozenset({old.article_id}), notes=True))
+        self.notify(Changes(articles=frozenset({old.article_id}), notes=True))
         return self.get_note(note_id)
 
     def delete_note(self, note_id: int) -> Changes:
@@ -645,10 +654,10 @@ class Library:
                     (old.id, old.article_id, old.body, old.created, old.updated),
                 )
                 self.storage.touch(conn, [old.article_id])
-            return self._changed(Changes(articles=frozenset({old.article_id}), notes=True))
+            return self.notify(Changes(articles=frozenset({old.article_id}), notes=True))
 
         self._undo.append(_UndoStep("delete note", restore))
-        return self._changed(Changes(articles=frozenset({old.article_id}), notes=True))
+        return self.notify(Changes(articles=frozenset({old.article_id}), notes=True))
 
     # -- tags --------------------------------------------------------------------------
     def tag(self, article_id: int, *tags: str) -> tuple[str, ...]:
@@ -661,7 +670,7 @@ class Library:
                     (article_id, self.storage.tag_id(conn, name)),
                 )
             self.storage.touch(conn, [article_id])
-        self._changed(Changes(articles=frozenset({article_id}), tags=True))
+        self.notify(Changes(articles=frozenset({article_id}), tags=True))
         return self.article_tags(article_id)
 
     def untag(self, article_id: int, *tags: str) -> tuple[str, ...]:
@@ -675,7 +684,7 @@ class Library:
                 )
             self.storage.drop_unused_tags(conn)
             self.storage.touch(conn, [article_id])
-        self._changed(Changes(articles=frozenset({article_id}), tags=True))
+        self.notify(Changes(articles=frozenset({article_id}), tags=True))
         return self.article_tags(article_id)
 
     def all_tags(self) -> list[tuple[str, int]]:
@@ -724,7 +733,7 @@ class Library:
                 )
                 conn.execute("DELETE FROM tags WHERE id = ?", (src_id,))
             self.storage.touch(conn, affected)
-        return self._changed(Changes(articles=frozenset(affected), tags=True))
+        return self.notify(Changes(articles=frozenset(affected), tags=True))
 
     merge_tags = rename_tag
 
@@ -751,7 +760,7 @@ class Library:
             )
         # A position alone changes nothing any list shows; a new state does.
         shown = frozenset({article_id}) if state != row["reading_state"] else frozenset()
-        self._changed(Changes(articles=shown, reading=True))
+        self.notify(Changes(articles=shown, reading=True))
 
     def set_reading_state(self, article_id: int, state: str) -> None:
         self._article_row(article_id)
@@ -759,7 +768,7 @@ class Library:
             raise InvalidInput(f"'{state}' is not a reading state; use {', '.join(READING_STATES)}.")
         with self.storage.transaction() as conn:
             conn.execute("UPDATE articles SET reading_state = ? WHERE id = ?", (state, article_id))
-        self._changed(Changes(articles=frozenset({article_id}), reading=True))
+        self.notify(Changes(articles=frozenset({article_id}), reading=True))
 
     # -- search ------------------------------------------------------------------------
     @property

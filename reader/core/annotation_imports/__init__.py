@@ -273,7 +273,7 @@ def import_sources(
         progress(len(sources), len(sources), "")
     touched = run.touched_articles - run.created_articles
     if run.touched_articles:
-        library._changed(
+        library.notify(
             Changes(
                 added=frozenset(run.created_articles),
                 articles=frozenset(touched),
@@ -518,7 +518,7 @@ class _ImportRun:
             url=source.url,
         )
         # Joins this import's transaction (Storage.transaction nests).
-        article_id = self.library._store_imported(imported, tags, None).article_id
+        article_id = self.library.store_imported(imported, tags, None).article_id
         self.tags_changed = self.tags_changed or bool(tags)
         self.created_articles.add(article_id)
         self._remember(_ArticleInfo(article_id, imported.title, imported.url, NOTES_FORMAT))
@@ -542,14 +542,14 @@ class _ImportRun:
         offsets of the highlights already there stay as they are."""
         from reader.core.document import Document
         from reader.core.importers import ImportedArticle
-        from reader.core.library import _content_hash
+        from reader.core.library import content_hash
 
         row = conn.execute("SELECT title, document FROM articles WHERE id = ?", (article_id,)).fetchone()
         old = Document.from_json(row["document"])
         blocks, placed = clipping_blocks(clippings, len(old_text) + 1 if old.blocks else 0)
         document = Document(old.blocks + tuple(blocks))
         text = document.text
-        digest = _content_hash(ImportedArticle(title=row["title"], document=document, format=NOTES_FORMAT))
+        digest = content_hash(ImportedArticle(title=row["title"], document=document, format=NOTES_FORMAT))
         conn.execute(
             "UPDATE articles SET document = ?, text = ?, word_count = ?, content_hash = ?, updated = ? WHERE id = ?",
             (document.to_json(), text, len(text.split()), digest, _now(), article_id),

@@ -152,7 +152,7 @@ def restore_library(library: Library, path: Path | str) -> RestoreResult:
 
 def restore_records(library: Library, records: dict[str, Any], shown: str = "The export") -> RestoreResult:
     from reader.core.importers import ImportedArticle
-    from reader.core.library import _content_hash, normalize_color, normalize_tag
+    from reader.core.library import content_hash, normalize_color, normalize_tag
 
     storage = library.storage
     existing = storage.query_one("SELECT COUNT(*) FROM articles")[0]
@@ -175,7 +175,7 @@ def restore_records(library: Library, records: dict[str, Any], shown: str = "The
                 state = a.get("reading_state") or "unread"
                 if state not in READING_STATES:
                     raise ValueError(f"unknown reading state {state!r}")
-                digest = _content_hash(ImportedArticle(title=title, document=document, format=a["format"]))
+                digest = content_hash(ImportedArticle(title=title, document=document, format=a["format"]))
                 article_id = conn.execute(
                     "INSERT INTO articles (id, title, author, site, url, source_path, source_key, format, published,"
                     " added, updated, reading_position, reading_state, content_hash, document, text, word_count,"
@@ -232,5 +232,5 @@ def restore_records(library: Library, records: dict[str, Any], shown: str = "The
         raise
     except (TypeError, ValueError, AttributeError) as exc:
         raise ImportFailed(f"{shown} is not a valid Reader library export: {where} is malformed ({exc}); nothing was restored.") from None
-    library._changed(Changes(added=frozenset(ids), tags=True, notes=bool(n_notes)))
+    library.notify(Changes(added=frozenset(ids), tags=True, notes=bool(n_notes)))
     return RestoreResult(len(ids), n_highlights, n_notes)
