@@ -72,6 +72,8 @@ MARGIN_OVER_VERBATIM = 0.1
 SANDWICH_MIN_CONTEXT = 0.9
 # ...a passage is the quote if it keeps this share of the quote's characters in order.
 SANDWICH_MIN_KEPT = 0.7
+# ...or this share, when the context on both sides is unchanged.
+SAME_PLACE_MIN_KEPT = 0.5
 # How many characters of the context are looked up verbatim, and how many hits kept.
 _CONTEXT_PROBE = 16
 _MAX_PROBE_HITS = 8
@@ -231,6 +233,17 @@ class _Anchorer:
         return (
             text[max(0, start - len(sel.prefix)) : start] == sel.prefix
             and text[end : end + len(sel.suffix)] == sel.suffix
+        )
+
+    def has_near_context(self, sel: Selector, start: int, end: int) -> bool:
+        """Whether the nearest SAME_RUN_CHARS characters of context (or all, if fewer)
+        are unchanged on both sides: not merely a line break, as for any paragraph."""
+        text = self.text
+        near_prefix = sel.prefix[-SAME_RUN_CHARS:]
+        near_suffix = sel.suffix[:SAME_RUN_CHARS]
+        return (
+            text[max(0, start - len(near_prefix)) : start] == near_prefix
+            and text[end : end + len(near_suffix)] == near_suffix
         )
 
     @staticmethod
@@ -426,8 +439,17 @@ class _Anchorer:
             kept = Indel.similarity(sel.exact, found) / 2 / n
             context = self.context_score(sel, start, end)
             ok = ratio >= FUZZY_MIN_QUOTE and context >= self.min_fuzzy_context(sel, ratio)
-            # Both sides of the context intact and the quote all there, with words added.
-            ok = ok or (context >= SANDWICH_MIN_CONTEXT and kept >= SANDWICH_MIN_KEPT and len(found) <= 3 * n + 64)
+            # Both sides of the context in place and the quote mostly there, perhaps with
+            # words added; or the context unchanged on both sides, so that the passage
+            # between is the quote's place, and still somewhat like the quote.
+            ok = ok or (
+                n // 2 <= len(found) <= 3 * n + 64
+                and self.has_near_context(sel, start, end)
+                and (
+                    (context >= SANDWICH_MIN_CONTEXT and kept >= SANDWICH_MIN_KEPT)
+                    or (kept >= SAME_PLACE_MIN_KEPT and self.has_exact_context(sel, start, end))
+                )
+            )
             if not ok:
                 continue
             score = (ratio + kept + context) / 3

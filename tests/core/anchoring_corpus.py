@@ -424,7 +424,13 @@ def build_cases(n_per_category: int, seed: int = 0, article_chars: int = 0) -> l
             new_text, truth = result
             if new_text == text:
                 continue
-            if category != "duplicated" and new_text.count(text[start:end]) > text.count(text[start:end]):
+            quote = text[start:end]
+            made_anew = new_text.count(quote) > text.count(quote) or (
+                truth is not None
+                and new_text[truth[0] : truth[1]] != quote
+                and new_text.count(quote) >= text.count(quote)
+            )
+            if category != "duplicated" and made_anew:
                 # The edit made the quote anew (an insertion ending in its first word):
                 # both places would be defensible answers.
                 continue
