@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("highlight", help="highlight a quote in an article")
     p.add_argument("id", type=_positive_int)
     p.add_argument("--quote", required=True, metavar="TEXT")
+    p.add_argument("--nth", type=_positive_int, metavar="N", help="the N-th occurrence when the quote stands more than once")
     p.add_argument("--color", default="yellow", metavar="C")
     p.add_argument("--note", default="", metavar="N")
     p.add_argument("--tag", action="append", default=[], metavar="T")
@@ -202,7 +203,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_highlight(args: argparse.Namespace) -> int:
     with _open_library() as lib:
-        h = lib.highlight_quote(args.id, args.quote, color=args.color, note=args.note, tags=args.tag)
+        h = lib.highlight_quote(
+            args.id, args.quote, occurrence=args.nth, color=args.color, note=args.note, tags=args.tag
+        )
         if args.json:
             _print_json(h.to_json())
         else:

@@ -109,7 +109,7 @@ def test_highlight_by_quote(capsys: pytest.CaptureFixture[str], added: int) -> N
     ("quote", "message"),
     [
         ("missiles made of cheese", "reader: The quote 'missiles made of cheese' is not in article 1.\n"),
-        ("ATACMS", "reader: The quote 'ATACMS' stands 6 times in article 1; quote more words.\n"),
+        ("ATACMS", "reader: The quote 'ATACMS' stands 6 times in article 1; quote more words or pick one with --nth.\n"),
         ("   ", "reader: The quote to highlight is empty.\n"),
     ],
     ids=["absent", "ambiguous", "empty"],

@@ -506,31 +506,39 @@ class Library:
         self.notify(Changes(articles=frozenset({article_id}), highlights=frozenset({hid}), tags=bool(tag_names)))
         return self.get_highlight(hid)
 
-    def find_quote(self, article_id: int, quote: str) -> tuple[int, int]:
-        """The one place ``quote`` stands in the article; a clear error when absent or ambiguous."""
+    def find_quote(self, article_id: int, quote: str, occurrence: int | None = None) -> tuple[int, int]:
+        """Where ``quote`` stands in the article, as ``(start, end)``.
+
+        Exact text first, then ignoring case and how whitespace runs. A quote found more than
+        once is an error unless ``occurrence`` (1-based) says which one is meant.
+        """
         from reader.core import anchoring
 
         text = self._article_row(article_id)["text"]
         quote = quote.strip()
         if not quote:
             raise InvalidInput("The quote to highlight is empty.")
-        starts = anchoring.find_quote(text, quote)
-        length = len(quote)
-        if not starts and hasattr(anchoring, "find_quote_loose"):
-            loose = anchoring.find_quote_loose(text, quote)
-            starts = [s for s, _ in loose]
-            if len(loose) == 1:
-                return loose[0]
-        if not starts:
+        matches = [(s, s + len(quote)) for s in anchoring.find_quote(text, quote)]
+        if not matches:
+            matches = anchoring.find_quote_loose(text, quote)
+        if not matches:
             raise QuoteNotFound(f"The quote '{_short(quote)}' is not in article {article_id}.")
-        if len(starts) > 1:
+        if occurrence is not None:
+            if not 1 <= occurrence <= len(matches):
+                raise QuoteNotFound(
+                    f"The quote '{_short(quote)}' stands {len(matches)} time(s) in article {article_id},"
+                    f" so there is no occurrence {occurrence}."
+                )
+            return matches[occurrence - 1]
+        if len(matches) > 1:
             raise QuoteNotFound(
-                f"The quote '{_short(quote)}' stands {len(starts)} times in article {article_id}; quote more words."
+                f"The quote '{_short(quote)}' stands {len(matches)} times in article {article_id};"
+                " quote more words or pick one with --nth."
             )
-        return starts[0], starts[0] + length
+        return matches[0]
 
-    def highlight_quote(self, article_id: int, quote: str, **kwargs: Any) -> Highlight:
-        start, end = self.find_quote(article_id, quote)
+    def highlight_quote(self, article_id: int, quote: str, *, occurrence: int | None = None, **kwargs: Any) -> Highlight:
+        start, end = self.find_quote(article_id, quote, occurrence)
         return self.add_highlight(article_id, start, end, **kwargs)
 
     def update_highlight(

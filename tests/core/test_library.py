@@ -128,6 +128,13 @@ def test_highlight_quote_errors_are_one_clear_sentence(lib: Library, sample_id: 
         lib.highlight_quote(sample_id, "this phrase is nowhere")
     with pytest.raises(QuoteNotFound, match="times in article"):
         lib.highlight_quote(sample_id, "ATACMS")
+    second = lib.highlight_quote(sample_id, "Kursk region", occurrence=2)
+    text = lib.get(sample_id).text
+    assert text[second.start:second.end] == "Kursk region" and second.start > text.index("Kursk region")
+    with pytest.raises(QuoteNotFound, match="no occurrence 3"):
+        lib.highlight_quote(sample_id, "Kursk region", occurrence=3)
+    loose = lib.highlight_quote(sample_id, "joe   BIDEN")
+    assert text[loose.start:loose.end] == "Joe Biden"
     with pytest.raises(InvalidInput, match="colour"):
         lib.highlight_quote(sample_id, "305 kilometres", color="ultraviolet")
     with pytest.raises(InvalidInput, match="not inside"):
