@@ -1,0 +1,774 @@
+"""The Whoosh index over the whole archive: schema, incremental updates, queries, snippets.
+
+SQLite is the truth; this index is derived data that follows it through the change
+counter (``articles.change_seq``). The index records the last sequence number it has
+seen in ``reader-index.json`` beside its segments, written only after a commit, so a
+crash at any point leaves the index behind (caught up at the next start), never ahead.
+
+Speed choices (measured, see shared/notes/search-speed.md and benchmarks/search_bench.py):
+the article body is indexed with character offsets and not stored; snippets come from
+the postings of the matched terms for the few hits shown, with bodies read from SQLite in
+one query; one searcher and one parser live as long as the index; small updates commit a
+new small segment without merging and a background thread merges the small segments.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from whoosh import fields as wf
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer, Token
+from whoosh.highlight import BasicFragmentScorer, PinpointFragmenter, top_fragments
+from whoosh.highlight import SCORE as FRAGMENT_ORDER_SCORE
+
+from reader.core import search_query as sq
+from reader.core.errors import InvalidSearchQueryError, SearchError
+from reader.core.storage import IndexRecord, Storage
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+Cancel = Callable[[], bool]
+
+# Bump when the schema or the analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 1
+META_FILE = "reader-index.json"
+LOCK_FILE = "WRITELOCK"
+BATCH = 250                     # records read from SQLite at a time while indexing
+BULK_THRESHOLD = 2000           # from this many pending articles on, index with the bulk writer
+BULK_PROCS = int(os.environ.get("READER_INDEX_PROCS", "1"))  # >1: Whoosh's multi-process writer
+MAX_SMALL_SEGMENTS = 8          # more small segments than this: merge them in the background
+SMALL_SEGMENT_DOCS = 1000
+WRITER_TIMEOUT = 1.0            # wait this long for another process's writer, then skip
+SNIPPET_CHARS = 200
+SNIPPET_SURROUND = 50
+MATCH_FIELDS = ("title", "author", "site", "text", "highlight", "note", "tag", "url")
+# Terms of these fields are looked up in the body to place the snippet (a highlight's
+# words are in the body too); notes and tags are not.
+SNIPPET_FIELDS = ("text", "highlight")
+
+
+def make_schema() -> wf.Schema:
+    stem = StemmingAnalyzer()                     # unicode \w words, lowercased, English stems
+    words = RegexTokenizer(r"\w+") | LowercaseFilter()  # names, sites, URLs, tags: split at dots too
+    return wf.Schema(
+        id=wf.ID(stored=True, unique=True),
+        title=wf.TEXT(analyzer=stem),
+        author=wf.TEXT(analyzer=words),
+        site=wf.TEXT(analyzer=words),
+        url=wf.TEXT(analyzer=words),
+        # Character offsets in the postings make snippets without re-reading the body;
+        # the body itself stays in SQLite.
+        text=wf.TEXT(analyzer=stem, chars=True),
+        highlight=wf.TEXT(analyzer=stem),
+        note=wf.TEXT(analyzer=stem),
+        tag=wf.TEXT(analyzer=words),
+        added=wf.DATETIME(),
+        published=wf.DATETIME(),
+    )
+
+
+@dataclass
+class SearchResult:
+    article_id: int
+    title: str
+    score: float
+    snippet: str                      # HTML-escaped passage with <b>…</b> around matched words
+    snippet_plain: str                # the same passage as plain text (line breaks as spaces)
+    marks: list[tuple[int, int]]      # matched words, as offsets into snippet_plain
+    start: int                        # the passage is text[start:end] of the canonical text
+    end: int
+    matched_in: list[str] = field(default_factory=list)
+
+    @property
+    def match_offsets(self) -> list[tuple[int, int]]:
+        """The matched words as offsets into the article's canonical text."""
+        return [(self.start + a, self.start + b) for a, b in self.marks]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.article_id, "title": self.title, "score": round(self.score, 4),
+            "snippet": self.snippet, "snippet_plain": self.snippet_plain, "marks": [list(m) for m in self.marks],
+            "start": self.start, "end": self.end, "matched_in": list(self.matched_in),
+        }
+
+
+class SearchResults(list):
+    """The ranked results, with ``total`` matches and a ``suggestion`` when nothing matched."""
+
+    def __init__(self, items: Iterable[SearchResult] = (), total: int = 0, suggestion: str | None = None):
+        super().__init__(items)
+        self.total = total
+        self.suggestion = suggestion
+
+
+def _parse_date(value: str | None, *, to_local: bool) -> datetime | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        m = re.match(r"^(\d{4})(?:-(\d{1,2}))?", value)
+        if not m:
+            return None
+        try:
+            dt = datetime(int(m.group(1)), int(m.group(2) or 1), 1)
+        except ValueError:
+            return None
+    if dt.tzinfo is not None:
+        # "added:today" means the user's today; a published date keeps its own wall time.
+        dt = dt.astimezone() if to_local else dt
+        dt = dt.replace(tzinfo=None)
+    return dt
+
+
+def record_to_doc(rec: IndexRecord) -> dict[str, Any]:
+    doc: dict[str, Any] = {"id": str(rec.id), "text": rec.text or ""}
+    for name, value in (("title", rec.title), ("author", rec.author), ("site", rec.site), ("url", rec.url)):
+        if value:
+            doc[name] = value
+    if rec.highlights:
+        doc["highlight"] = "\n".join(rec.highlights)
+    notes = tuple(rec.notes) + tuple(rec.highlight_notes)
+    if notes:
+        doc["note"] = "\n".join(notes)
+    tags = tuple(rec.tags) + tuple(rec.highlight_tags)
+    if tags:
+        doc["tag"] = "\n".join(tags)
+    added = _parse_date(rec.added, to_local=True)
+    if added:
+        doc["added"] = added
+    published = _parse_date(rec.published, to_local=False)
+    if published:
+        doc["published"] = published
+    return doc
+
+
+def _merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
+    """Merge policy: fold the small segments into one; never rewrite the big ones."""
+    from whoosh.reading import SegmentReader
+
+    small = [s for s in segments if s.doc_count_all() <= SMALL_SEGMENT_DOCS]
+    if len(small) < 2:
+        return segments
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        try:
+            writer.add_reader(reader)
+        finally:
+            reader.close()
+    return [s for s in segments if s not in small]
+
+
+class SearchIndex:
+    """The index in ``index_dir``, kept in step with ``storage``."""
+
+    def __init__(self, index_dir: Path, storage: Storage):
+        self.dir = Path(index_dir)
+        self.storage = storage
+        self.schema = make_schema()
+        self.repaired: str | None = None      # why the index was rebuilt at open, if it was
+        self._write_lock = threading.RLock()  # one writer in this process
+        self._read_lock = threading.RLock()   # the searcher is swapped under it, never while in use
+        self._pending = False                 # a catch_up was asked for while the writer was busy
+        self._closed = False
+        self._merge_thread: threading.Thread | None = None
+        self._ix: Any = None
+        self._searcher: Any = None
+        self._last_seq = 0
+        self._vocab: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._filters: dict[tuple[int, str], frozenset[int]] = {}
+        self._parser = sq.make_parser(self.schema)
+        self._plain_parser = sq.make_plain_parser(self.schema)
+        self._stem = self.schema["text"].analyzer
+        with self._write_lock:
+            self._open()
+
+    # -- opening and repair ----------------------------------------------------------------
+    def _open(self) -> None:
+        reason = self._problem()
+        if reason is None:
+            try:
+                self._ix = windex.open_dir(str(self.dir))
+                self._searcher = self._ix.searcher()
+                self._verify(self._searcher)
+            except Exception as exc:  # any failure to read it back means it is damaged
+                log.warning("search index at %s is damaged (%s: %s); rebuilding", self.dir, type(exc).__name__, exc)
+                reason = "corrupt"
+                self._close_searcher()
+        if reason is not None:
+            self._reset(reason)
+        self._clear_stale_lock()
+
+    def _problem(self) -> str | None:
+        """Why the index on disk cannot be used as it is, or None."""
+        if not self.dir.is_dir() or not windex.exists_in(str(self.dir)):
+            return "missing" if not self.dir.exists() or not any(self.dir.iterdir()) else "corrupt"
+        meta = self._read_meta()
+        if meta is None:
+            return "corrupt"
+        if meta.get("schema") != SCHEMA_VERSION:
+            return "older schema"
+        seq = int(meta.get("last_seq", 0))
+        if seq > self.storage.current_seq():
+            return "from another library"  # e.g. the database was restored from a backup
+        self._last_seq = seq
+        return None
+
+    def _read_meta(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads((self.dir / META_FILE).read_text("utf-8"))
+            return data if isinstance(data, dict) else None
+        except (OSError, ValueError):
+            return None
+
+    def _write_meta(self, last_seq: int, directory: Path | None = None) -> None:
+        target = (directory or self.dir) / META_FILE
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "last_seq": last_seq}), "utf-8")
+        os.replace(tmp, target)
+        if directory is None or directory == self.dir:
+            self._last_seq = last_seq
+
+    @staticmethod
+    def _verify(searcher: Any) -> None:
+        """Touch every segment's files so a truncated or missing one shows now, not mid-search."""
+        reader = searcher.reader()
+        for sub, _offset in reader.leaf_readers():
+            n = sub.doc_count_all()
+            if n:
+                sub.stored_fields(n - 1)
+            for name in ("title", "text"):
+                for i, term in enumerate(sub.lexicon(name)):
+                    sub.doc_frequency(name, term)
+                    postings = sub.postings(name, term)
+                    postings.id()
+                    if name == "text":
+                        postings.value_as("characters")
+                    if i:
+                        break
+
+    def _reset(self, reason: str) -> None:
+        """Start an empty index (catch_up then fills it from SQLite); keep a damaged one aside."""
+        self._close_searcher()
+        if self.dir.exists():
+            if reason == "corrupt":
+                aside = self.dir.with_name(self.dir.name + ".broken")
+                shutil.rmtree(aside, ignore_errors=True)
+                try:
+                    os.replace(self.dir, aside)
+                except OSError:
+                    shutil.rmtree(self.dir, ignore_errors=True)
+            else:
+                shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._ix = windex.create_in(str(self.dir), self.schema)
+        self._write_meta(0)
+        self._searcher = self._ix.searcher()
+        self._vocab.clear()
+        self._filters.clear()
+        if reason != "missing":
+            log.warning("search index at %s was %s; rebuilding it from the library", self.dir, reason)
+        self.repaired = reason
+
+    def _clear_stale_lock(self) -> None:
+        """A WRITELOCK file whose lock no process holds was left by a process that died: remove it."""
+        path = self.dir / LOCK_FILE
+        if not path.exists():
+            return
+        lock = self._ix.storage.lock(LOCK_FILE)
+        try:
+            if lock.acquire(False):
+                try:
+                    path.unlink()
+                finally:
+                    lock.release()
+                log.info("removed a stale search index lock left by a process that ended")
+        except OSError:
+            pass
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def last_seq(self) -> int:
+        return self._last_seq
+
+    def doc_count(self) -> int:
+        with self._read_lock:
+            return self._searcher.doc_count()
+
+    def pending(self) -> int:
+        """How many articles changed since the index last caught up."""
+        return len(self.storage.changed_since(self._last_seq))
+
+    def close(self) -> None:
+        self._closed = True
+        thread = self._merge_thread
+        if thread is not None:
+            thread.join()
+        with self._write_lock, self._read_lock:
+            self._close_searcher()
+            self._ix = None
+
+    def _close_searcher(self) -> None:
+        with self._read_lock:
+            if self._searcher is not None:
+                try:
+                    self._searcher.close()
+                except Exception:
+                    pass
+                self._searcher = None
+
+    def _refresh(self) -> None:
+        with self._read_lock:
+            # Not Searcher.refresh(): it reuses a segment's reader even when the segment
+            # gained deletions, so replaced articles would show twice.
+            old = self._searcher
+            self._searcher = self._ix.searcher()
+            if old is not None:
+                old.close()
+            self._filters.clear()
+            live = {sub.segment().segment_id() for sub, _ in self._searcher.reader().leaf_readers()
+                    if hasattr(sub, "segment")}
+            for key in [k for k in self._vocab if k[0] not in live]:
+                del self._vocab[key]
+
+    # -- writing ---------------------------------------------------------------------------
+    def catch_up(self, progress: Progress | None = None, cancel: Cancel | None = None) -> int:
+        """Index every article changed since the last catch-up; returns how many were (re)indexed.
+
+        When another thread is writing already, returns 0 at once: that thread catches up
+        this change too before it lets go of the writer.
+        """
+        if self._closed:
+            return 0
+        if not self._write_lock.acquire(blocking=False):
+            self._pending = True
+            return 0
+        try:
+            return self._catch_up_locked(progress, cancel)
+        finally:
+            self._write_lock.release()
+
+    def _catch_up_locked(self, progress: Progress | None, cancel: Cancel | None) -> int:
+        done = 0
+        while True:
+            self._pending = False
+            meta = self._read_meta()  # another process may have caught up meanwhile
+            if meta and meta.get("schema") == SCHEMA_VERSION:
+                self._last_seq = max(self._last_seq, int(meta.get("last_seq", 0)))
+            n, finished = self._index_changes(progress, cancel)
+            done += n
+            if not finished or not self._pending:
+                return done
+
+    def _index_changes(self, progress: Progress | None, cancel: Cancel | None) -> tuple[int, bool]:
+        changes = self.storage.changed_since(self._last_seq)
+        if not changes:
+            return 0, True
+        latest: dict[int, int] = {}
+        for article_id, seq in changes:
+            latest[article_id] = max(seq, latest.get(article_id, 0))
+        items = sorted(latest.items(), key=lambda kv: kv[1])
+        fresh = self._searcher.doc_count_all() == 0
+        try:
+            writer = self._writer(bulk=len(items) >= BULK_THRESHOLD)
+        except windex.LockError:
+            log.info("search index is being written by another program; catching up later")
+            return 0, True
+        total = len(items)
+        stopped_at: int | None = None
+        try:
+            for chunk_start in range(0, total, BATCH):
+                if cancel is not None and cancel():
+                    stopped_at = chunk_start
+                    break
+                chunk = items[chunk_start:chunk_start + BATCH]
+                if progress:
+                    progress(chunk_start, total, "Indexing articles")
+                for rec in self.storage.index_records([i for i, _ in chunk]):
+                    if rec.deleted:
+                        if not fresh:
+                            writer.delete_by_term("id", str(rec.id))
+                    elif fresh:
+                        writer.add_document(**record_to_doc(rec))
+                    else:
+                        writer.update_document(**record_to_doc(rec))
+            writer.commit(merge=False)
+        except BaseException:
+            writer.cancel()
+            raise
+        if stopped_at is None:
+            seq, indexed = items[-1][1], total
+        else:
+            # Everything before the first unindexed item is in; equal seqs are never split.
+            seq, indexed = max(self._last_seq, items[stopped_at][1] - 1), stopped_at
+        self._write_meta(seq)
+        self._refresh()
+        if progress:
+            progress(indexed, total, "Indexing articles")
+        self._maybe_merge()
+        return indexed, stopped_at is None
+
+    def _writer(self, bulk: bool, ix: Any = None) -> Any:
+        ix = ix or self._ix
+        if bulk and BULK_PROCS > 1:
+            return ix.writer(procs=BULK_PROCS, multisegment=True, limitmb=256, timeout=WRITER_TIMEOUT)
+        return ix.writer(limitmb=256 if bulk else 32, timeout=WRITER_TIMEOUT)
+
+    def rebuild(self, progress: Progress | None = None, cancel: Cancel | None = None) -> int:
+        """Index every article anew, beside the current index, then swap; returns how many.
+
+        Search keeps answering from the old index meanwhile; a cancelled rebuild leaves it as it was.
+        """
+        with self._write_lock:
+            building = self.dir.with_name(self.dir.name + ".new")
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir(parents=True)
+            seq = self.storage.current_seq()
+            ids = self.storage.live_article_ids()
+            total = len(ids)
+            ix = windex.create_in(str(building), self.schema)
+            writer = self._writer(bulk=total >= BULK_THRESHOLD, ix=ix)
+            try:
+                for chunk_start in range(0, total, BATCH):
+                    if cancel is not None and cancel():
+                        writer.cancel()
+                        shutil.rmtree(building, ignore_errors=True)
+                        return 0
+                    if progress:
+                        progress(chunk_start, total, "Rebuilding the search index")
+                    for rec in self.storage.index_records(ids[chunk_start:chunk_start + BATCH]):
+                        if not rec.deleted:
+                            writer.add_document(**record_to_doc(rec))
+                writer.commit(merge=False)
+            except BaseException:
+                writer.cancel()
+                shutil.rmtree(building, ignore_errors=True)
+                raise
+            self._write_meta(seq, building)
+            old = self.dir.with_name(self.dir.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            with self._read_lock:
+                self._close_searcher()
+                if self.dir.exists():
+                    os.replace(self.dir, old)
+                os.replace(building, self.dir)
+                self._ix = windex.open_dir(str(self.dir))
+                self._last_seq = seq
+                self._searcher = self._ix.searcher()
+                self._vocab.clear()
+                self._filters.clear()
+            shutil.rmtree(old, ignore_errors=True)
+            if progress:
+                progress(total, total, "Rebuilding the search index")
+            self._catch_up_locked(None, None)  # what changed while we were building
+            return total
+
+    def _maybe_merge(self) -> None:
+        segments = self._ix._segments() if hasattr(self._ix, "_segments") else []
+        small = [s for s in segments if s.doc_count_all() <= SMALL_SEGMENT_DOCS]
+        if len(small) <= MAX_SMALL_SEGMENTS or self._closed:
+            return
+        if self._merge_thread is not None and self._merge_thread.is_alive():
+            return
+        self._merge_thread = threading.Thread(target=self._merge_in_background, name="search-merge", daemon=True)
+        self._merge_thread.start()
+
+    def _merge_in_background(self) -> None:
+        try:
+            with self._write_lock:
+                if self._closed:
+                    return
+                writer = self._ix.writer(timeout=WRITER_TIMEOUT)
+                try:
+                    writer.commit(mergetype=_merge_small_segments)
+                except BaseException:
+                    writer.cancel()
+                    raise
+                self._refresh()
+                if self._pending and not self._closed:
+                    self._catch_up_locked(None, None)
+        except Exception:  # a failed merge only costs speed; the next one may succeed
+            log.exception("merging the search index's small segments failed")
+
+    # -- searching -------------------------------------------------------------------------
+    def search(self, query: str, limit: int = 20) -> SearchResults:
+        """Ranked results for ``query`` in Whoosh's query language (see search_query)."""
+        text = sq.clean_query_text(query)
+        if not text:
+            raise InvalidSearchQueryError("The search query is empty.")
+        limit = max(1, int(limit))
+        try:
+            return self._search(text, limit, suggest=True)
+        except InvalidSearchQueryError:
+            raise
+        except Exception as exc:  # Whoosh and the OS report a damaged index in many ways
+            if not self._damaged():
+                raise SearchError(f"The search for '{sq.shown(text)}' failed: {exc}.") from exc
+        # The index broke under us (a truncated file): rebuild it from SQLite, then answer.
+        with self._write_lock:
+            self._reset("corrupt")
+            self._catch_up_locked(None, None)
+        return self._search(text, limit, suggest=True)
+
+    def _damaged(self) -> bool:
+        try:
+            with self._read_lock:
+                self._verify(self._searcher)
+                for sub, _ in self._searcher.reader().leaf_readers():
+                    for name in sq.DEFAULT_FIELDS:
+                        for term in sub.lexicon(name):
+                            sub.postings(name, term).all_ids()
+            return False
+        except Exception:
+            return True
+
+    def _search(self, text: str, limit: int, suggest: bool) -> SearchResults:
+        with self._read_lock:
+            searcher = self._searcher
+            q = sq.parse(self._parser, self._plain_parser, text)
+            q, date_queries = sq.split_date_filters(q)
+            if not date_queries and not sq.has_words(q):
+                raise InvalidSearchQueryError(f"The search query '{sq.shown(text)}' has no words to search for.")
+            reader = searcher.reader()
+            q = sq.QueryRewriter(reader, self._fuzzy_vocab, self._analyze).rewrite(q)
+            q = q.normalize()
+            docfilter = self._date_filter(searcher, date_queries) if date_queries else None
+            if docfilter is not None and not docfilter:
+                return SearchResults([], total=0)
+            hits = self._run(searcher, q, limit, set(docfilter) if docfilter is not None else None)
+            results = self._results(searcher, q, hits)
+            if not results and suggest and not date_queries:
+                results.suggestion = self._suggest(searcher, text, q, limit)
+            return results
+
+    @staticmethod
+    def _run(searcher: Any, q: wq.Query, limit: int, docfilter: Any) -> tuple[list[tuple[int, float]], int]:
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return [], 0
+        r = searcher.search(q, limit=limit, filter=docfilter)
+        hits = [(docnum, score or 0.0) for score, docnum in r.top_n]
+        total = len(r) if r.scored_length() >= limit else r.scored_length()
+        return hits, total
+
+    def _date_filter(self, searcher: Any, date_queries: list[wq.Query]) -> frozenset[int]:
+        """Doc numbers passing every date condition, cached until the index changes."""
+        result: frozenset[int] | None = None
+        gen = id(searcher)
+        for dq in date_queries:
+            key = (gen, repr(dq))
+            docs = self._filters.get(key)
+            if docs is None:
+                docs = frozenset(searcher.docs_for_query(dq))  # whoosh wants a set; copied per search
+                if len(self._filters) > 64:
+                    self._filters.clear()
+                self._filters[key] = docs
+            result = docs if result is None else result & docs
+        return result if result is not None else frozenset()
+
+    def _analyze(self, field_name: str, word: str) -> str | None:
+        if field_name not in self.schema:
+            return None
+        for tok in self.schema[field_name].analyzer(word, mode="query", removestops=False):
+            return tok.text
+        return None
+
+    def _fuzzy_vocab(self, reader: Any, field_name: str) -> list[dict[str, list[str]]]:
+        """Each segment's terms of ``field_name`` by first letter, built once per segment."""
+        out = []
+        for sub, _offset in reader.leaf_readers():
+            seg = sub.segment().segment_id() if hasattr(sub, "segment") else str(id(sub))
+            key = (seg, field_name)
+            buckets = self._vocab.get(key)
+            if buckets is None:
+                buckets = {}
+                try:
+                    for term in sub.lexicon(field_name):
+                        word = term.decode("utf-8")
+                        buckets.setdefault(word[0], []).append(word)
+                except Exception:  # not a text field
+                    pass
+                self._vocab[key] = buckets
+            out.append(buckets)
+        return out
+
+    # -- results and snippets --------------------------------------------------------------
+    def _results(self, searcher: Any, q: wq.Query, run: tuple[list[tuple[int, float]], int]) -> SearchResults:
+        hits, total = run
+        if not hits:
+            return SearchResults([], total=0)
+        reader = searcher.reader()
+        ids = {docnum: int(searcher.stored_fields(docnum)["id"]) for docnum, _ in hits}
+        rows = {
+            r[0]: (r[1], r[2])
+            for r in self.storage.query(
+                f"SELECT id, title, text FROM articles WHERE deleted_at IS NULL AND id IN ({','.join('?' * len(ids))})",
+                list(ids.values()),
+            )
+        }
+        docnums = sorted(d for d in ids if ids[d] in rows)
+        matched, spans = self._matches(reader, q, docnums)
+        out = []
+        for docnum, score in hits:
+            aid = ids[docnum]
+            if aid not in rows:  # deleted in SQLite, not yet in the index
+                total -= 1
+                continue
+            title, body = rows[aid]
+            snippet, plain, marks, start, end = make_snippet(body, spans.get(docnum, []))
+            fields_hit = [f for f in MATCH_FIELDS if f in matched.get(docnum, ())]
+            out.append(SearchResult(aid, title, float(score), snippet, plain, marks, start, end, fields_hit))
+        return SearchResults(out, total=max(total, len(out)))
+
+    def _matches(self, reader: Any, q: wq.Query, docnums: list[int]) -> tuple[dict[int, set[str]], dict[int, list[Token]]]:
+        """Which fields each hit matched in, and the matched tokens in its body (from the postings)."""
+        matched: dict[int, set[str]] = {d: set() for d in docnums}
+        spans: dict[int, list[Token]] = {d: [] for d in docnums}
+        if not docnums:
+            return matched, spans
+        seen: set[tuple[str, Any]] = set()
+        for fname, term in q.iter_all_terms():
+            if fname not in MATCH_FIELDS or not isinstance(term, str) or (fname, term) in seen:
+                continue
+            seen.add((fname, term))
+            lookups = [(fname, fname)]
+            if fname in SNIPPET_FIELDS and fname != "text":
+                lookups.append(("text", None))  # place the snippet on the highlighted words in the body
+            for look_field, report in lookups:
+                tbytes = term.encode("utf-8")
+                try:
+                    if (look_field, tbytes) not in reader:
+                        continue
+                    postings = reader.postings(look_field, tbytes)
+                except Exception:
+                    continue
+                want_chars = look_field == "text" and (report == "text" or report is None)
+                for d in docnums:
+                    if not postings.is_active():
+                        break
+                    if postings.id() < d:
+                        postings.skip_to(d)
+                        if not postings.is_active():
+                            break
+                    if postings.id() != d:
+                        continue
+                    if report:
+                        matched[d].add(report)
+                    if want_chars:
+                        for _pos, s, e in postings.value_as("characters"):
+                            spans[d].append(Token(text=term, startchar=s, endchar=e, boost=1.0, matched=True))
+        return matched, spans
+
+    # -- did you mean ------------------------------------------------------------------------
+    def _suggest(self, searcher: Any, text: str, q: wq.Query, limit: int) -> str | None:
+        """A close spelling of the query's unknown words that finds something, or None."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        reader = searcher.reader()
+        words = list(sq._WORDS.finditer(text))
+        if not words or len(words) > 8:
+            return None
+        replacements: dict[int, str] = {}  # word index -> replacement stem
+        for i, m in enumerate(words):
+            word = m.group(0)
+            if word in ("AND", "OR", "NOT", "TO") or text[m.end():m.end() + 1] == ":":
+                continue
+            stem = self._analyze("text", word)
+            if not stem or any((f, stem.encode("utf-8")) in reader for f in ("text", "title")):
+                continue
+            best: tuple[int, int, str] | None = None
+            for buckets in self._fuzzy_vocab(reader, "text"):
+                for cand, dist, _ in process.extract(
+                    stem, buckets.get(stem[0], []), scorer=OSA.distance, score_cutoff=2, limit=10
+                ):
+                    freq = reader.doc_frequency("text", cand)
+                    key = (dist, -freq, cand)
+                    if best is None or key < best:
+                        best = key
+            if best is not None:
+                replacements[i] = best[2]
+        if not replacements:
+            return None
+        corrected = []
+        for i, m in enumerate(words):
+            corrected.append(replacements.get(i, m.group(0)))
+        corrected_text = " ".join(corrected)
+        try:
+            cq = self._plain_parser.parse(corrected_text).normalize()
+            hits, _ = self._run(searcher, cq, 1, None)
+        except Exception:
+            return None
+        if not hits:
+            return None
+        # Show the words as they are written in a matching article, not as stems.
+        docnum = hits[0][0]
+        aid = int(searcher.stored_fields(docnum)["id"])
+        body = self.storage.texts([aid]).get(aid, "")
+        _, spans = self._matches(reader, cq, [docnum])
+        surface = {tok.text: body[tok.startchar:tok.endchar].lower() for tok in spans.get(docnum, [])}
+        out, pos = [], 0
+        for i, m in enumerate(words):
+            if i in replacements:
+                stem = self._analyze("text", replacements[i]) or replacements[i]
+                out.append(text[pos:m.start()])
+                out.append(surface.get(stem, replacements[i]))
+                pos = m.end()
+        out.append(text[pos:])
+        suggestion = "".join(out)
+        return suggestion if suggestion != text else None
+
+
+def make_snippet(text: str, tokens: list[Token]) -> tuple[str, str, list[tuple[int, int]], int, int]:
+    """(html, plain, marks, start, end) for the best passage of ``text`` around ``tokens``."""
+    if tokens:
+        uniq: dict[tuple[int, int], Token] = {}
+        for t in tokens:
+            uniq.setdefault((t.startchar, t.endchar), t)
+        ordered = [uniq[k] for k in sorted(uniq)]
+        fragmenter = PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND, autotrim=True)
+        best = top_fragments(fragmenter.fragment_matches(text, ordered), 1, BasicFragmentScorer(),
+                             FRAGMENT_ORDER_SCORE, minscore=0)
+        if best:
+            frag = best[0]
+            start, end = frag.startchar, frag.endchar
+            marks = [(t.startchar - start, t.endchar - start) for t in frag.matches
+                     if start <= t.startchar and t.endchar <= end]
+            return _render(text, start, end, marks)
+    end = len(text)
+    if end > SNIPPET_CHARS:
+        cut = text.rfind(" ", 0, SNIPPET_CHARS)
+        end = cut if cut > SNIPPET_CHARS // 2 else SNIPPET_CHARS
+    return _render(text, 0, end, [])
+
+
+def _render(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> tuple[str, str, list[tuple[int, int]], int, int]:
+    plain = text[start:end].replace("\n", " ")  # same length: marks stay valid
+    parts, pos = [], 0
+    clean: list[tuple[int, int]] = []
+    for a, b in sorted(marks):
+        if a < pos:  # overlapping marks: keep the first
+            continue
+        parts.append(html.escape(plain[pos:a]))
+        parts.append("<b>" + html.escape(plain[a:b]) + "</b>")
+        clean.append((a, b))
+        pos = b
+    parts.append(html.escape(plain[pos:]))
+    return "".join(parts), plain, clean, start, end
+
+
+__all__ = ["SearchIndex", "SearchResult", "SearchResults", "SCHEMA_VERSION", "make_schema", "make_snippet"]

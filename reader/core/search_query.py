@@ -1,0 +1,246 @@
+"""Turning what the user typed into a Whoosh query that runs fast.
+
+The language is Whoosh's (words AND-ed, "phrases", OR, NOT, -word, grouping, word*,
+word~, field:value, added:/published: dates and ranges). After parsing, the query is
+rewritten for speed (see shared/notes/search-speed.md):
+
+- ``word*`` becomes an explicit, scored ``Or`` of the indexed terms with that prefix;
+- ``word~`` becomes an explicit ``Or`` of the terms within the edit distance, found with
+  rapidfuzz in a per-segment vocabulary bucketed by first letter (the first letter is
+  kept, as people rarely mistype it);
+- date conditions AND-ed at the top are taken out and applied as a ``filter=`` set of
+  document numbers, cached until the index changes.
+
+A query Whoosh cannot parse is searched as its plain words; one with no words at all
+raises :class:`InvalidSearchQueryError` with one sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, Callable, Iterable
+
+from whoosh import query as wq
+from whoosh import qparser
+from whoosh.qparser.dateparse import DateParserPlugin
+
+from reader.core.errors import InvalidSearchQueryError
+
+MAX_QUERY_CHARS = 1000
+MAX_PREFIX_TERMS = 64          # a prefix such as "th*" matches thousands of terms: keep the common ones
+PREFIX_SCAN_LIMIT = 4000       # stop reading the lexicon after this many terms with the prefix
+MAX_FUZZY_TERMS = 32
+
+# Fields searched when the user names none, with their weight in the ranking.
+DEFAULT_FIELDS = ("title", "author", "site", "text", "highlight", "note", "tag", "url")
+FIELD_BOOSTS = {"title": 3.0, "author": 2.0, "tag": 2.0, "highlight": 1.5, "note": 1.5, "site": 1.0,
+                "text": 1.0, "url": 0.5}
+DATE_FIELDS = ("added", "published")
+FIELD_ALIASES = {"tag": ["tags"], "note": ["notes"], "highlight": ["highlights"], "title": ["titles"],
+                 "author": ["by"], "url": ["link"]}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_WORDS = re.compile(r"\w+")
+
+
+def make_parser(schema: Any) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    parser.add_plugin(qparser.GtLtPlugin())
+    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+    parser.add_plugin(DateParserPlugin())
+    return parser
+
+
+def make_plain_parser(schema: Any) -> qparser.QueryParser:
+    """Words only: the fallback for queries the full language cannot make sense of."""
+    return qparser.QueryParser(
+        None, schema,
+        plugins=[qparser.WhitespacePlugin(), qparser.MultifieldPlugin(list(DEFAULT_FIELDS), FIELD_BOOSTS)],
+    )
+
+
+def clean_query_text(text: str) -> str:
+    if len(text) > MAX_QUERY_CHARS:
+        raise InvalidSearchQueryError(
+            f"The search query is too long ({len(text):,} characters; the limit is {MAX_QUERY_CHARS:,})."
+        )
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def shown(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def walk(q: wq.Query) -> Iterable[wq.Query]:
+    yield q
+    for child in q.children():
+        yield from walk(child)
+
+
+def has_error(q: wq.Query) -> str | None:
+    for node in walk(q):
+        err = getattr(node, "error", None)
+        if err:
+            return str(err)
+    return None
+
+
+def is_date_query(q: wq.Query) -> bool:
+    """True for a condition on added: or published: alone (a range, a day, a year...)."""
+    leaves = [n for n in walk(q) if n.is_leaf()]
+    return bool(leaves) and all(getattr(n, "fieldname", None) in DATE_FIELDS for n in leaves)
+
+
+def has_words(q: wq.Query) -> bool:
+    """True when ``q`` asks for at least one word (not only "everything")."""
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        return False
+    return any(n.is_leaf() and not isinstance(n, (wq.Every, type(wq.NullQuery))) for n in walk(q))
+
+
+_DATE_EXPR = re.compile(
+    r"\b(?P<field>added|published):(?P<value>\[[^\]]*\]|\{[^}]*\}|'[^']*'|[<>]=?\S+|\S+)", re.IGNORECASE
+)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b")
+_RELATIVE = {"last week": "-1 week", "past week": "-1 week", "last month": "-1 month", "past month": "-1 month",
+             "last year": "-1 year", "past year": "-1 year", "this week": "-7 days"}
+
+
+def _normalize_dates(text: str) -> str:
+    """Rewrite dates into the forms Whoosh's English date parser reads: 2024-06-30 -> 20240630,
+    and "last week" -> "-1 week"."""
+
+    def iso(m: re.Match[str]) -> str:
+        return m.group(1) + m.group(2).zfill(2) + (m.group(3).zfill(2) if m.group(3) else "")
+
+    def fix(m: re.Match[str]) -> str:
+        value = _ISO_DATE.sub(iso, m.group("value"))
+        for words, relative in _RELATIVE.items():
+            value = re.sub(rf"\b{words}\b", relative, value, flags=re.IGNORECASE)
+        return f"{m.group('field').lower()}:{value}"
+
+    return _DATE_EXPR.sub(fix, text)
+
+
+def split_date_filters(q: wq.Query) -> tuple[wq.Query, list[wq.Query]]:
+    """Take the date conditions AND-ed at the top out of ``q``; they become filters."""
+    if isinstance(q, wq.And):
+        dates = [c for c in q.subqueries if is_date_query(c)]
+        if dates:
+            rest = [c for c in q.subqueries if not is_date_query(c)]
+            if not rest:
+                return wq.Every(), dates
+            return (rest[0] if len(rest) == 1 else wq.And(rest, boost=q.boost)), dates
+        return q, []
+    if is_date_query(q):
+        return wq.Every(), [q]
+    return q, []
+
+
+class QueryRewriter:
+    """Replaces prefix and fuzzy nodes by explicit, scored ``Or``s of index terms."""
+
+    def __init__(self, reader: Any, fuzzy_vocab: Callable[[Any, str], dict[str, list[str]]],
+                 analyze: Callable[[str, str], str | None]):
+        self.reader = reader
+        self.fuzzy_vocab = fuzzy_vocab
+        self.analyze = analyze
+
+    def rewrite(self, q: wq.Query) -> wq.Query:
+        if isinstance(q, wq.FuzzyTerm):
+            return self._fuzzy(q)
+        if isinstance(q, wq.Prefix):
+            return self._prefix(q)
+        if q.is_leaf():
+            return q
+        return q.apply(self.rewrite)
+
+    def _prefix(self, q: wq.Prefix) -> wq.Query:
+        field, prefix = q.fieldname, q.text.lower()
+        if field not in self.reader.schema or not prefix:
+            return wq.NullQuery
+        found: list[str] = []
+        try:
+            for i, term in enumerate(self.reader.expand_prefix(field, prefix)):
+                if i >= PREFIX_SCAN_LIMIT:
+                    break
+                found.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+        except Exception:  # a field without a lexicon (dates): nothing to expand
+            return wq.NullQuery
+        if len(found) > MAX_PREFIX_TERMS:
+            found.sort(key=lambda t: -self.reader.doc_frequency(field, t))
+            found = found[:MAX_PREFIX_TERMS]
+        return _or_terms(field, found, q.boost)
+
+    def _fuzzy(self, q: wq.FuzzyTerm) -> wq.Query:
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA  # a swap of two letters is one edit
+
+        field = q.fieldname
+        if field not in self.reader.schema:
+            return wq.NullQuery
+        maxdist = max(1, min(int(q.maxdist or 1), 2))
+        word = q.text.lower()
+        forms = {word}
+        stemmed = self.analyze(field, word)
+        if stemmed:
+            forms.add(stemmed)
+        scored: dict[str, float] = {}
+        for form in forms:
+            if not form:
+                continue
+            for bucketed in self.fuzzy_vocab(self.reader, field):
+                bucket = bucketed.get(form[0])
+                if not bucket:
+                    continue
+                for term, dist, _ in process.extract(
+                    form, bucket, scorer=OSA.distance, score_cutoff=maxdist, limit=MAX_FUZZY_TERMS
+                ):
+                    # Nearer spellings rank higher: an exact match counts most.
+                    weight = 1.0 / (1 + dist)
+                    scored[term] = max(scored.get(term, 0.0), weight)
+        if not scored:
+            return wq.NullQuery
+        best = sorted(scored.items(), key=lambda kv: -kv[1])[:MAX_FUZZY_TERMS]
+        return wq.Or([wq.Term(field, t, boost=q.boost * w) for t, w in best])
+
+
+def _or_terms(field: str, terms: list[str], boost: float = 1.0) -> wq.Query:
+    if not terms:
+        return wq.NullQuery
+    if len(terms) == 1:
+        return wq.Term(field, terms[0], boost=boost)
+    return wq.Or([wq.Term(field, t) for t in terms], boost=boost)
+
+
+def plain_words(text: str) -> str:
+    return " ".join(_WORDS.findall(text))
+
+
+def parse(parser: qparser.QueryParser, plain_parser: qparser.QueryParser, text: str) -> wq.Query:
+    """Parse with the full language, falling back to plain words; never raises Whoosh errors."""
+    for plugin in parser.plugins:
+        if isinstance(plugin, DateParserPlugin):
+            plugin.basedate = datetime.now()  # "today" is the user's today, and the parser lives long
+    text = _normalize_dates(text)
+    try:
+        q = parser.parse(text)
+    except Exception:
+        q = None
+    if q is not None:
+        err = has_error(q)
+        if err is not None:
+            if any(f"{f}:" in text.lower() for f in DATE_FIELDS):
+                raise InvalidSearchQueryError(
+                    f"The date in '{shown(text)}' is not understood; try added:today, published:2024-11"
+                    " or added:[2024-01-01 to now]."
+                )
+            q = None
+    if q is None or q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        words = plain_words(text)
+        q = plain_parser.parse(words) if words else wq.NullQuery
+    return q
