@@ -40,7 +40,7 @@ from reader.core.models import ArticleSummary
 ArticleRole = Qt.ItemDataRole.UserRole + 1
 IdRole = Qt.ItemDataRole.UserRole + 2
 
-SORTS = (("Recently added", "added"), ("Published", "published"), ("Title", "title"))
+SORTS = (("Newest first", "added"), ("Published", "published"), ("Title A–Z", "title"))
 STATES = (("Any state", None), ("Unread", "unread"), ("Reading", "reading"), ("Done", "done"))
 STATE_LABEL = {"unread": "Unread", "reading": "Reading", "done": "Done"}
 

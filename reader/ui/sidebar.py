@@ -207,16 +207,20 @@ class HighlightDelegate(QStyledItemDelegate):
     """A colour bar, up to three lines of the quote, the note's first line, the tags."""
 
     PAD = 8
+    GAP = 5
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         h: Highlight = index.data(HighlightRole)
         fm = option.fontMetrics
         if h is None:
             return QSize(200, fm.lineSpacing() + self.PAD * 2)
-        width = max(60, option.rect.width() - 16 - self.PAD)
-        quote_lines = min(3, 1 + int(fm.horizontalAdvance(" ".join(h.exact.split())) * 1.08) // width)
-        lines = quote_lines + (1 if h.note else 0) + (1 if h.tags else 0)
-        return QSize(200, fm.lineSpacing() * lines + self.PAD * 2 + 4)
+        # option.rect is not the row's rect during layout: wrap at the list's own width
+        view = self.parent()
+        full = view.viewport().width() if isinstance(view, QListView) else option.rect.width()
+        width = max(60, full - 16 - self.PAD)
+        extra = (1 if h.note else 0) + (1 if h.tags else 0)
+        lines = _quote_lines(h, fm, width) + extra
+        return QSize(200, fm.lineSpacing() * lines + self.PAD * 2 + 4 + (self.GAP if extra else 0))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         h: Highlight = index.data(HighlightRole)
@@ -237,11 +241,13 @@ class HighlightDelegate(QStyledItemDelegate):
         muted = QColor(text_color)
         muted.setAlpha(150)
         quote = " ".join(h.exact.split())
-        lines = min(3, 1 + int(fm.horizontalAdvance(quote) * 1.08) // max(1, inner.width()))
+        painter.setFont(option.font)
+        lines = _quote_lines(h, fm, inner.width())
         quote_rect = QRect(inner.left(), inner.top(), inner.width(), fm.lineSpacing() * lines)
         painter.setPen(text_color)
-        painter.drawText(quote_rect, Qt.TextFlag.TextWordWrap, _elide_lines(quote, fm, inner.width(), 3))
-        y = quote_rect.bottom() + 2
+        wrap = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextDontClip  # descenders of the last line show
+        painter.drawText(quote_rect, wrap, _elide_lines(quote, fm, inner.width(), 3))
+        y = quote_rect.top() + fm.lineSpacing() * lines + self.GAP
         if h.note:
             note_font = QFont(option.font)
             note_font.setItalic(True)
@@ -257,6 +263,13 @@ class HighlightDelegate(QStyledItemDelegate):
             painter.drawText(QRect(inner.left(), y, inner.width(), fm.lineSpacing()), Qt.AlignmentFlag.AlignLeft,
                              fm.elidedText(" ".join("#" + t for t in h.tags), Qt.TextElideMode.ElideRight, inner.width()))
         painter.restore()
+
+
+def _quote_lines(h: Highlight, fm: QFontMetrics, width: int) -> int:
+    """How many lines (at most 3) the quote takes when wrapped at ``width``."""
+    quote = _elide_lines(" ".join(h.exact.split()), fm, width, 3)
+    rect = fm.boundingRect(QRect(0, 0, max(1, width), 10_000), Qt.TextFlag.TextWordWrap, quote)
+    return max(1, min(3, round(rect.height() / max(1, fm.lineSpacing()))))
 
 
 def _elide_lines(text: str, fm: QFontMetrics, width: int, lines: int) -> str:
@@ -277,6 +290,7 @@ def _highlight_list(parent: QWidget, name: str) -> tuple[QListView, HighlightLis
     view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
     view.setMouseTracking(True)
     view.setWordWrap(True)
+    view.setResizeMode(QListView.ResizeMode.Adjust)  # rows re-measure when the sidebar is resized
     return view, model
 
 

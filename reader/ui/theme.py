@@ -119,8 +119,9 @@ def apply_theme(app: QApplication, theme: str) -> None:
     palette.setColor(QPalette.ColorRole.ToolTipBase, base)
     palette.setColor(QPalette.ColorRole.ToolTipText, text)
     palette.setColor(QPalette.ColorRole.Link, QColor(colors.link))
-    palette.setColor(QPalette.ColorRole.Highlight, QColor("#3d6fb4" if dark else "#b7d0f0"))
-    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff" if dark else colors.text))
+    selection = {"light": "#cfdff3", "sepia": "#e4d3ae", "dark": "#34496a"}[theme if theme in THEMES else DEFAULT_THEME]
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(selection))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor(colors.text))
     app.setPalette(palette)
     app.setStyleSheet(stylesheet(theme))
 
