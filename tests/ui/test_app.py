@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from reader.core.library import Library
@@ -59,8 +61,24 @@ def test_theme_font_and_layout_are_remembered(open_window: WindowFactory, librar
     again.theme_actions["light"].trigger()
 
 
-def test_run_starts_and_quits(reader_home: Path, qapp: QApplication) -> None:
-    QTimer.singleShot(300, qapp.quit)
-    assert ui_app.run(["reader"]) == 0
+def test_run_starts_and_quits(reader_home: Path) -> None:
+    """``run`` in its own process, as the launcher calls it (an app that quit cannot be reused)."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from reader.ui import app as ui_app\n"
+        "make = ui_app.ensure_application\n"
+        "def ensure(argv=None):\n"
+        "    a = make(argv)\n"
+        "    QTimer.singleShot(700, a.quit)\n"
+        "    return a\n"
+        "ui_app.ensure_application = ensure\n"
+        "sys.exit(ui_app.run(['reader']))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "READER_HOME": str(reader_home)}
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=repo, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
     with Library(auto_index=False) as lib:
-        assert lib.count() == 1  # the sample, imported on first start
+        assert [a.title for a in lib.list_articles()][0].startswith("Biden")  # the sample, on first start
+    assert (reader_home / "settings.ini").exists()
