@@ -77,7 +77,7 @@ def test_two_processes_and_the_cli_write_at_once(tmp_path: Path) -> None:
         assert proc.returncode == 0, err[-3000:]
         assert err == ""
     assert shell.returncode == 0, shell_err
-    assert shell_err == ""
+    assert shell_err == "", shell_err
 
     expected = State()
     for out, _ in outputs:
