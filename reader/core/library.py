@@ -126,7 +126,11 @@ class Library:
         imports) call this after their transaction commits.
         """
         if self.auto_index and self.search_enabled and not changes.reading:
-            self.index_catch_up()
+            try:
+                self.index_catch_up()
+            except Exception as exc:  # the change is committed; the index catches up next time
+                log.warning("the search index could not be updated (%s: %s); it will catch up later",
+                            type(exc).__name__, exc)
         for listener in list(self._listeners):
             listener(changes)
         return changes
