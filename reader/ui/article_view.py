@@ -88,7 +88,7 @@ class ArticleView(QTextBrowser):
         self._highlights: dict[int, Highlight] = {}
         self._find_matches: list[tuple[int, int]] = []  # Qt positions
         self._find_current = -1
-        self._flash: tuple[int, int] | None = None
+        self._flash: list[tuple[int, int]] = []  # Qt ranges flashed after a jump
         self._restoring = False
         self._reported_end = False
         self._press_pos: QPoint | None = None
@@ -126,7 +126,7 @@ class ArticleView(QTextBrowser):
         self._rendered = None
         self._highlights = {}
         self._find_matches = []
-        self._flash = None
+        self._flash = []
         self._show_placeholder(message or "Open an article from the library, or drop a file here.")
 
     def _show_placeholder(self, message: str) -> None:
@@ -165,7 +165,7 @@ class ArticleView(QTextBrowser):
         text = article.document.text
         self._rendered = _Rendered(article, text, positions(text))
         self._highlights = {h.id: h for h in article.highlights if not h.orphaned}
-        self._find_matches, self._find_current, self._flash = [], -1, None
+        self._find_matches, self._find_current, self._flash = [], -1, []
         self._reported_end = article.reading_state == "done"
         doc = self._new_document()
         build_document(doc, article.document, self.theme)
@@ -422,15 +422,20 @@ class ArticleView(QTextBrowser):
         self.setTextCursor(cursor)
         return target
 
-    def reveal(self, start: int, end: int) -> None:
-        """Scroll to a passage and flash it briefly, so the eye finds it."""
+    def reveal(self, start: int, end: int, marks: Iterable[tuple[int, int]] = ()) -> None:
+        """Scroll to a passage and flash it (or the given words in it) briefly, so the eye finds it."""
         self.scroll_to_offset(start)
-        self._flash = (self.to_qt(start), self.to_qt(end))
+        ranges = list(marks) or [(start, end)]
+        self._flash = [(self.to_qt(s), self.to_qt(e)) for s, e in ranges]
         self._update_extra_selections()
         self._flash_timer.start()
 
+    def flashed(self) -> list[tuple[int, int]]:
+        """The flashing ranges, as Python offsets."""
+        return [(self.from_qt(s), self.from_qt(e)) for s, e in self._flash]
+
     def _end_flash(self) -> None:
-        self._flash = None
+        self._flash = []
         self._update_extra_selections()
 
     # -- find in the article ---------------------------------------------------------------------
@@ -484,11 +489,11 @@ class ArticleView(QTextBrowser):
             sel.cursor = cursor
             sel.format.setBackground(QColor(colors.find_current if i == self._find_current else colors.find))
             selections.append(sel)
-        if self._flash:
+        for s, e in self._flash:
             sel = QTextEdit.ExtraSelection()
             cursor = QTextCursor(self.document())
-            cursor.setPosition(self._flash[0])
-            cursor.setPosition(self._flash[1], QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(s)
+            cursor.setPosition(e, QTextCursor.MoveMode.KeepAnchor)
             sel.cursor = cursor
             sel.format.setBackground(QColor(colors.flash))
             selections.append(sel)

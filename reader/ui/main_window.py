@@ -404,7 +404,14 @@ class MainWindow(QMainWindow):
             self.view.clear_article("Your library is empty.\nOpen a file (Ctrl+O), paste a URL (Ctrl+V) or drop files here.")
 
     # -- articles ------------------------------------------------------------------------------
-    def open_article(self, article_id: int, *, at: int | None = None, flash: tuple[int, int] | None = None) -> bool:
+    def open_article(
+        self,
+        article_id: int,
+        *,
+        at: int | None = None,
+        flash: tuple[int, int] | None = None,
+        marks: tuple[tuple[int, int], ...] = (),
+    ) -> bool:
         self.view.flush_position()
         self.sidebar.notes._flush()
         self.selection_popup.hide()
@@ -422,7 +429,7 @@ class MainWindow(QMainWindow):
             self.find_bar.search()
         if flash is not None:
             start, end = flash
-            QTimer.singleShot(0, lambda: self.view.article_id == article_id and self.view.reveal(start, end))
+            QTimer.singleShot(0, lambda: self.view.article_id == article_id and self.view.reveal(start, end, marks))
         return True
 
     def delete_article(self, article_id: int) -> None:
@@ -746,34 +753,30 @@ class MainWindow(QMainWindow):
 
     # -- export --------------------------------------------------------------------------------------
     def _exporter(self) -> Callable[..., Any] | None:
-        """The Markdown exporter, if this build has one."""
+        """``export_markdown_file(library, article_id, path)``, if this build has the exporter."""
         try:
-            from reader.core.exporters import markdown as md_export  # type: ignore[attr-defined]
+            from reader.core.exporters import markdown as md_export
         except ImportError:
             return None
-        for name in ("export_article", "export", "article_to_markdown", "render_article"):
-            fn = getattr(md_export, name, None)
-            if callable(fn):
-                return fn
-        return None
+        fn = getattr(md_export, "export_markdown_file", None)
+        return fn if callable(fn) else None
 
     def export_article(self) -> None:
         exporter = self._exporter()
         article = self.view.article
         if exporter is None or article is None:
             return
-        default = str(Path(str(self.settings.value("last_dir", str(Path.home())))) / f"{_safe_name(article.title)}.md")
+        folder = Path(str(self.settings.value("last_dir", str(Path.home()))))
+        default = str(folder / f"{_safe_name(article.title)}.md")
         path, _ = QFileDialog.getSaveFileName(self, "Export highlights and notes", default, "Markdown (*.md)")
         if not path:
             return
         try:
-            result = exporter(self.library.get(article.id))
-            if isinstance(result, str):
-                Path(path).write_text(result, encoding="utf-8")
-        except (ReaderError, OSError, TypeError) as exc:
+            written = exporter(self.library, article.id, path)
+        except (ReaderError, OSError) as exc:
             self.show_error("Export failed", str(exc))
             return
-        self.show_status(f"Exported to {path}.")
+        self.show_status(f"Exported to {written}.")
 
     # -- search ----------------------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -829,7 +832,7 @@ class MainWindow(QMainWindow):
 
     def open_hit(self, hit: Hit) -> None:
         flash = (hit.start, hit.end) if hit.start is not None and hit.end is not None and hit.end > hit.start else None
-        self.open_article(hit.article_id, at=hit.start if flash else None, flash=flash)
+        self.open_article(hit.article_id, at=hit.start if flash else None, flash=flash, marks=hit.marks)
         self.view.setFocus()
 
     def show_library(self) -> None:

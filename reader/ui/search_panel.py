@@ -48,7 +48,8 @@ class Hit:
     snippet_html: str  # sanitised: only <b> survives
     start: int | None
     end: int | None
-    matched_in: str
+    matched_in: str  # where the query matched besides the text: "title, note", or ""
+    marks: tuple[tuple[int, int], ...] = ()  # the matched words, as offsets into the canonical text
 
 
 def safe_snippet(snippet: str) -> str:
@@ -76,13 +77,24 @@ def to_hit(result: Any) -> Hit | None:
         return None
     start = getattr(result, "start", None)
     end = getattr(result, "end", None)
+    where = getattr(result, "matched_in", "") or ""
+    if isinstance(where, str):
+        where = [where]
+    where = [str(w) for w in where if w and w not in ("text", "body")]
+    try:
+        marks = tuple(
+            (int(a), int(b)) for a, b in (getattr(result, "match_offsets", None) or ()) if int(b) > int(a)
+        )
+    except (TypeError, ValueError):
+        marks = ()
     return Hit(
         article_id=int(article_id),
         title=str(getattr(result, "title", "") or f"Article {article_id}"),
         snippet_html=safe_snippet(str(getattr(result, "snippet", "") or "")),
         start=start if isinstance(start, int) else None,
         end=end if isinstance(end, int) else None,
-        matched_in=str(getattr(result, "matched_in", "") or ""),
+        matched_in=", ".join(where),
+        marks=marks,
     )
 
 
@@ -137,7 +149,7 @@ class HitDelegate(QStyledItemDelegate):
         fm = QFontMetrics(title_font)
         painter.setFont(title_font)
         painter.setPen(text_color)
-        title = hit.title + (f"  · in {hit.matched_in}" if hit.matched_in and hit.matched_in not in ("text", "body") else "")
+        title = hit.title + (f"  · in {hit.matched_in}" if hit.matched_in else "")
         painter.drawText(inner.left(), inner.top() + fm.ascent(), fm.elidedText(title, Qt.TextElideMode.ElideRight, inner.width()))
         doc = QTextDocument()
         doc.setDefaultFont(option.font)

@@ -274,3 +274,46 @@ def test_reading_position_is_saved_and_restored(qtbot: object, open_window: Wind
     assert again.view.article_id == aid  # the last article reopens
     qtbot.waitUntil(lambda: not again.view._restoring)  # type: ignore[attr-defined]
     assert abs(again.view.offset_at_top() - saved) < 600
+
+
+def test_sidebar_click_scrolls_to_the_highlight_and_flashes_it(
+    qtbot: object, window: MainWindow, library: Library
+) -> None:
+    doc = Document.from_paragraphs([f"Part {i}. " + "calm words to read " * 25 for i in range(60)])
+    aid = add_document(library, "Parts", doc)
+    start = doc.text.index("Part 50.")
+    library.add_highlight(aid, start, start + 8, color="purple", note="far down")
+    window.open_article(aid)
+    qtbot.waitUntil(lambda: not window.view._restoring)  # type: ignore[attr-defined]
+    view = window.sidebar.highlight_view
+    rect = view.visualRect(window.sidebar.highlight_model.index(0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # type: ignore[attr-defined]
+    assert window.view.flashed() == [(start, start + 8)]
+    cursor = QTextCursor(window.view.document())
+    cursor.setPosition(window.view.to_qt(start))
+    assert window.view.viewport().rect().contains(window.view.cursorRect(cursor).center())
+
+
+def test_focus_mode_shows_only_the_article(qtbot: object, window: MainWindow, sample_id: int) -> None:
+    window.act_focus.trigger()
+    assert not window.left.isVisible() and not window.sidebar.isVisible() and not window.toolbar.isVisible()
+    assert window.view.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)  # type: ignore[attr-defined]
+    assert window.left.isVisible() and window.sidebar.isVisible() and window.toolbar.isVisible()
+
+
+def test_export_writes_the_articles_highlights_as_markdown(
+    qtbot: object, window: MainWindow, library: Library, sample_id: int, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if window._exporter() is None:  # type: ignore[attr-defined]
+        pytest.skip("no Markdown exporter in this checkout")
+    library.highlight_quote(sample_id, "Storm Shadow and SCALP missiles", note="allied help")
+    target = tmp_path / "out.md"
+    monkeypatch.setattr("reader.ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.open_article(sample_id)
+    assert window.act_export.isVisible()
+    window.act_export.trigger()
+    written = target.read_text(encoding="utf-8")
+    assert "Storm Shadow and SCALP missiles" in written and "allied help" in written
+    assert "Exported" in window.status.text()
