@@ -34,6 +34,11 @@ from reader.core.importers.blocks import (
     safe_url,
 )
 
+LARGE_PAGE_CHARS = 1_000_000
+# trafilatura's extraction grows with the square of the page's size: past this many
+# elements (a long news page has 2,000-5,000) we read the page ourselves.
+MAX_EXTRACTOR_ELEMENTS = 15_000
+METADATA_CHARS = 300_000
 # libxml2 stops building the tree past 256 levels; real pages stay far below this.
 MAX_NESTING = 160
 
@@ -87,20 +92,26 @@ _EMPTY_PARAGRAPHS = re.compile(r"(?:<p>\s*){2,}")
 _SPAN_LIKE = re.compile(r"</?(?:span|font|small|big|mark|abbr|time|label)\b[^>]*>", re.I)
 
 
-def nesting_depth(markup: str) -> int:
-    """How deeply the tags of ``markup`` nest, estimated without building a tree."""
-    depth = deepest = 0
+def _scan(markup: str) -> tuple[int, int]:
+    """(how deeply the tags nest, how many elements open), without building a tree."""
+    depth = deepest = opened = 0
     markup = _SKIP_RAW.sub("", markup)
     for m in _TAG.finditer(markup):
-        name = m.group(2).lower()
-        if name in _VOID_OR_OPTIONAL_END or m.group(3):
-            continue
         if m.group(1):
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
-            deepest = max(deepest, depth)
-    return deepest
+            if m.group(2).lower() not in _VOID_OR_OPTIONAL_END:
+                depth = max(0, depth - 1)
+            continue
+        opened += 1
+        if m.group(3) or m.group(2).lower() in _VOID_OR_OPTIONAL_END:
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+    return deepest, opened
+
+
+def nesting_depth(markup: str) -> int:
+    """How deeply the tags of ``markup`` nest, estimated without building a tree."""
+    return _scan(markup)[0]
 
 
 def guard_nesting(markup: str, shown: str) -> str:
@@ -447,24 +458,35 @@ def parse_html(text: str, name: str, url: str | None = None) -> ImportedArticle:
     from trafilatura.metadata import extract_metadata
 
     shown = describe(name)
-    markup = guard_nesting(text, shown)
+    depth, elements = _scan(text)
+    markup = text
+    if depth > MAX_NESTING:
+        markup = guard_nesting(text, shown)
+        elements = _scan(markup)[1]
     base_url = url if url and safe_url(url, None, ("http", "https")) else None
-    date_params = {"original_date": True, "extensive_search": True, "outputformat": _DATE_FORMAT}
+    # extensive_search makes htmldate run dateparser over every text node: seconds on a
+    # long page, for dates that the metadata and JSON-LD already give.
+    date_params = {"original_date": True, "extensive_search": False, "outputformat": _DATE_FORMAT}
 
     blocks: list[Block] = []
     meta = None
+    extracted = None
+    too_big_for_extractor = elements > MAX_EXTRACTOR_ELEMENTS
     try:
-        extracted = trafilatura.bare_extraction(
-            markup,
-            url=base_url,
-            include_formatting=True,
-            include_links=True,
-            include_images=True,
-            include_tables=True,
-            include_comments=False,
-            with_metadata=True,
-            date_extraction_params=date_params,
-        )
+        if not too_big_for_extractor:
+            extracted = trafilatura.bare_extraction(
+                markup,
+                url=base_url,
+                # On long pages the second opinion (readability, jusText) costs more than it helps.
+                fast=len(markup) > LARGE_PAGE_CHARS,
+                include_formatting=True,
+                include_links=True,
+                include_images=True,
+                include_tables=True,
+                include_comments=False,
+                with_metadata=True,
+                date_extraction_params=date_params,
+            )
     except Exception:  # a third-party extractor on hostile input: fall back, never crash
         log.debug("trafilatura failed on %s", shown, exc_info=True)
         extracted = None
@@ -483,7 +505,8 @@ def parse_html(text: str, name: str, url: str | None = None) -> ImportedArticle:
         blocks = whole_page
         if meta is None:
             try:
-                meta = extract_metadata(markup, default_url=base_url, date_config=date_params)
+                # Metadata sits in <head> and near the top; the whole of a huge page costs seconds.
+                meta = extract_metadata(markup[:METADATA_CHARS], default_url=base_url, date_config=date_params)
             except Exception:
                 log.debug("metadata extraction failed on %s", shown, exc_info=True)
                 meta = None

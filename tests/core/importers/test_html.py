@@ -316,3 +316,17 @@ def test_moderate_nesting_is_read_as_it_is() -> None:
     page = "<html><head><title>Nested page</title></head><body>" + "<div>" * 60 + "<h2>Inner title</h2><p>Inner text.</p>" + "</div>" * 60 + "</body></html>"
     article = parse_html(page, "nested.html")
     assert [(b.kind, b.text) for b in article.document.blocks] == [("heading", "Inner title"), ("paragraph", "Inner text.")]
+
+
+def test_very_long_page_is_read_without_the_slow_extractor() -> None:
+    # trafilatura's time grows with the square of the page; past a size we read it ourselves.
+    paragraphs = [f"Paragraph number {i} of a very long page." for i in range(30_000)]
+    page = (
+        "<html><head><title>Long read</title><meta name='author' content='Kim Long'></head><body>"
+        "<nav>Site menu</nav>" + "".join(f"<div><p>{p}</p></div>" for p in paragraphs) + "</body></html>"
+    )
+    started = time.monotonic()
+    article = parse_html(page, "long.html")
+    assert time.monotonic() - started < 10
+    assert [b.text for b in article.document.blocks] == paragraphs
+    assert article.title == "Long read" and article.author == "Kim Long"
