@@ -13,8 +13,14 @@ from urllib.parse import urljoin, urlsplit
 
 from reader.core.document import Block, Span
 
-# Whitespace that separates words in prose; NBSP is left alone on purpose ("10 km").
-_SPACE_RUN = re.compile(r"[ \t\n\r\f\v\u2028\u2029\x85]+")
+# Any run of whitespace; a lone no-break space between words is kept ("10\xa0km"), a run
+# of them (indentation in old HTML) becomes one plain space like any other.
+_SPACE_RUN = re.compile(r"\s+")
+_NBSP = "\xa0"
+
+
+def _one_space(m: re.Match[str]) -> str:
+    return _NBSP if m.group() == _NBSP else " "
 # Control characters that must not reach a block (they are invisible and break offsets
 # between Python and Qt); tab and newline are handled as whitespace above.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -25,7 +31,7 @@ IMAGE_SCHEMES = ("http", "https")
 
 def collapse(text: str) -> str:
     """One space for every run of whitespace, control characters removed, ends stripped."""
-    return _SPACE_RUN.sub(" ", _CONTROL.sub("", text)).strip()
+    return _SPACE_RUN.sub(_one_space, _CONTROL.sub("", text)).strip(" " + _NBSP)
 
 
 def clean_code(text: str) -> str:
@@ -81,7 +87,9 @@ class InlineText:
     def add(self, text: str | None) -> None:
         if not text:
             return
-        text = _SPACE_RUN.sub(" ", _CONTROL.sub("", text))
+        text = _SPACE_RUN.sub(_one_space, _CONTROL.sub("", text))
+        if not self._length:
+            text = text.lstrip(_NBSP)  # a block never starts with blank space
         if not text:
             return
         if text[0] == " ":
@@ -118,7 +126,7 @@ class InlineText:
     def finish(self) -> tuple[str, tuple[Span, ...]]:
         for token in list(self._open):
             self.close(token)
-        text = "".join(self._parts).rstrip(" ")
+        text = "".join(self._parts).rstrip(" " + _NBSP)
         spans = []
         for span in self._spans:
             end = min(span.end, len(text))

@@ -330,3 +330,8 @@ def test_very_long_page_is_read_without_the_slow_extractor() -> None:
     assert time.monotonic() - started < 10
     assert [b.text for b in article.document.blocks] == paragraphs
     assert article.title == "Long read" and article.author == "Kim Long"
+
+
+def test_no_break_spaces_between_words_stay_and_runs_collapse() -> None:
+    page = "<html><body><p>&nbsp;&nbsp;Indented with&nbsp;&nbsp;&nbsp;runs, 10&nbsp;km away.&nbsp;</p></body></html>"
+    assert parse_html(page, "nbsp.html").text == "Indented with runs, 10\xa0km away."
