@@ -791,11 +791,14 @@ class ArticleHeader(QWidget):
         layout.addWidget(self.byline)
         self.theme = themes.DEFAULT_THEME
         self.font_size = float(themes.DEFAULT_FONT_SIZE)
+        self.compact = False
+        self._title = ""
 
     def show_article(self, article: Article | None) -> None:
         if article is None:
             self.hide()
             return
+        self._title = article.title
         self.title.setText(article.title)
         words = len(article.document.text.split())
         minutes = max(1, round(words / 230))
@@ -809,6 +812,40 @@ class ArticleHeader(QWidget):
         self.byline.setText("  ·  ".join(bits))
         self.show()
 
+    def set_compact(self, compact: bool) -> None:
+        """Once the reader scrolls into the text, the header shrinks to one quiet line."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        self.byline.setVisible(not compact)
+        self.title.setWordWrap(not compact)
+        margins = self.layout().contentsMargins()
+        self.layout().setContentsMargins(margins.left(), 8 if compact else 28, margins.right(), 9 if compact else 6)
+        self.restyle(self.theme, self.font_size)
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        if self.compact:
+            metrics = self.title.fontMetrics()
+            self.title.setText(metrics.elidedText(self._title, Qt.TextElideMode.ElideRight, max(50, self.title.width())))
+        else:
+            self.title.setText(self._title)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.compact:
+            self._fit_title()
+
+    def paintEvent(self, event: object) -> None:
+        super().paintEvent(event)  # type: ignore[arg-type]
+        if self.compact:  # a hairline between the running title and the text scrolling under it
+            from PySide6.QtGui import QPainter
+
+            painter = QPainter(self)
+            painter.setPen(QColor(themes.article_colors(self.theme).rule))
+            painter.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
+            painter.end()
+
     def set_column(self, left: int, right: int) -> None:
         margins = self.layout().contentsMargins()
         self.layout().setContentsMargins(left, margins.top(), right, margins.bottom())
@@ -821,7 +858,9 @@ class ArticleHeader(QWidget):
         self.setPalette(palette)
         # Fonts go in the stylesheet too: an application stylesheet would override setFont.
         families = ", ".join(f'"{f}"' for f in themes.READING_FONTS[:-1]) + ", serif"
+        size = font_size * (0.95 if self.compact else 1.5)
+        weight = 600 if self.compact else 700
         self.title.setStyleSheet(
-            f"color: {colors.text}; font-family: {families}; font-size: {font_size * 1.5:.1f}pt; font-weight: 700;"
+            f"color: {colors.text}; font-family: {families}; font-size: {size:.1f}pt; font-weight: {weight};"
         )
         self.byline.setStyleSheet(f"color: {colors.muted}; font-size: {max(9.0, font_size * 0.66):.1f}pt;")

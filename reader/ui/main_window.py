@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         self.header = ArticleHeader(self)
         self.header.hide()
         self.view.columnChanged.connect(self.header.set_column)
+        self.view.verticalScrollBar().valueChanged.connect(lambda v: self.header.set_compact(v > 48))
         centre = QWidget(self)
         col = QVBoxLayout(centre)
         col.setContentsMargins(0, 0, 0, 0)
@@ -420,8 +421,8 @@ class MainWindow(QMainWindow):
         except ArticleNotFound as exc:
             self.show_status(str(exc))
             return False
-        self.view.show_article(article, at=at)
         self.header.show_article(article)
+        self.view.show_article(article, at=at)
         self.sidebar.show_article(article)
         self.library_panel.select(article_id, emit=False)
         self.setWindowTitle(f"{article.title} — Reader")

@@ -126,9 +126,25 @@ class HitDelegate(QStyledItemDelegate):
     PAD = 10
     SNIPPET_LINES = 3
 
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._line_heights: dict[str, float] = {}
+
+    def _doc_line_height(self, font: QFont) -> float:
+        """One line of a QTextDocument in ``font`` (a little taller than the font's line spacing)."""
+        key = font.key()
+        if key not in self._line_heights:
+            doc = QTextDocument()
+            doc.setDefaultFont(font)
+            doc.setDocumentMargin(0)
+            doc.setPlainText("Xg")
+            self._line_heights[key] = doc.size().height()
+        return self._line_heights[key]
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         fm = option.fontMetrics
-        return QSize(200, fm.lineSpacing() * (1 + self.SNIPPET_LINES) + fm.lineSpacing() // 2 + self.PAD * 2)
+        snippet = self._doc_line_height(option.font) * self.SNIPPET_LINES
+        return QSize(200, int(fm.lineSpacing() + 4 + snippet + 2 + self.PAD * 2))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         hit: Hit = index.data(ResultRole)
@@ -159,7 +175,7 @@ class HitDelegate(QStyledItemDelegate):
         doc.setDefaultStyleSheet(f"body {{ color: {muted.name(QColor.NameFormat.HexArgb)}; }} b {{ color: {text_color.name()}; }}")
         doc.setHtml(f"<body>{hit.snippet_html}</body>")  # only escaped text and <b> (safe_snippet)
         doc.setTextWidth(inner.width())
-        height = option.fontMetrics.lineSpacing() * self.SNIPPET_LINES
+        height = self._doc_line_height(option.font) * self.SNIPPET_LINES + 1
         painter.translate(inner.left(), inner.top() + fm.lineSpacing() + 4)
         clip = QRectF(0, 0, inner.width(), height)
         painter.setClipRect(clip)

@@ -53,6 +53,8 @@ def main() -> int:
             window.apply_theme(theme)
             window.sidebar.tabs.setCurrentIndex(0 if theme == "light" else 1)  # highlights, then notes
             window.view.scroll_to_offset(0, top=True)
+            if theme == "dark" and window.search_panel.model.hits:  # open the hit: its words flash
+                window.open_hit(window.search_panel.model.hits[0])
             QTimer.singleShot(300, app.quit)
             app.exec()
             path = OUT / f"{theme}.png"
