@@ -38,7 +38,7 @@ LONG_QUOTE_CHARS = 64
 # Context agreement (0..1) an exact occurrence of a short quote needs. Unrelated
 # English passages score about 0.15 on average and rarely above 0.5; a passage whose
 # context lost one side (paragraph moved, words inserted next to it) scores about 0.6.
-SHORT_QUOTE_MIN_CONTEXT = 0.75
+SHORT_QUOTE_MIN_CONTEXT = 0.7
 # An approximate match must keep at least this much of the quote (rapidfuzz ratio).
 FUZZY_MIN_QUOTE = 0.75
 # ...and then its context must agree at least this much, plus FUZZY_CONTEXT_PER_LOSS
@@ -59,7 +59,7 @@ TINY_QUOTE_MIN_CONTEXT = 0.85
 # The context a match needs rises by up to DISTANCE_WEIGHT with its distance from the
 # old place beyond DISTANCE_FREE characters, reaching it DISTANCE_SCALE further.
 DISTANCE_FREE = 256
-DISTANCE_WEIGHT = 0.4
+DISTANCE_WEIGHT = 0.5
 DISTANCE_SCALE = 2000
 # A verbatim occurrence whose context agrees this much is taken without looking further.
 CLEAR_CONTEXT = 0.9
@@ -81,6 +81,7 @@ _MAX_PROBE_HITS = 8
 _CHUNK_CHARS = 8192
 
 _WORD = re.compile(r"\w")
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,17 @@ def reanchor_all(new_text: str, sels: Sequence[Selector]) -> list[Anchor | None]
     return [anchorer.anchor(sel) for sel in sels]
 
 
+def _kept_share(quote: str, found: str) -> float:
+    """The share of the quote's words (weighted by length) found again, in order: words
+    added in between do not lower it, and unrelated text sharing letters scores low."""
+    quote_words = _WORDS.findall(quote)
+    if not quote_words:
+        return Indel.normalized_similarity(quote, found)
+    blocks = Indel.opcodes(quote_words, _WORDS.findall(found)).as_matching_blocks()
+    kept = sum(len(word) for block in blocks for word in quote_words[block.a : block.a + block.size])
+    return kept / sum(map(len, quote_words))
+
+
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -163,15 +175,23 @@ def _is_paragraph(before: str, after: str, quote: str) -> bool:
     return (not before or before[-1] == "\n") and (not after or after[0] == "\n") and "\n" not in quote
 
 
-def _side_match(old: str, new: str) -> tuple[float, bool]:
+def _side_match(old: str, new: str) -> tuple[float | None, bool]:
     """How similar a side of the context is (0..1), read outward from the quote, and
     whether it is unchanged up to its end or up to a line break: the passage kept its
-    own surroundings, whatever paragraph now comes before or after it."""
+    own surroundings, whatever paragraph now comes before or after it.
+
+    A side that begins with the line break that ends the quote's paragraph says nothing
+    (``None``) when the match is at a paragraph's edge too: any paragraph is.
+    """
     run = 0
     for a, b in zip(old, new):
         if a != b:
             break
         run += 1
+    if run == len(old):
+        return 1.0, True
+    if old[0] == "\n" and new[:1] in ("\n", ""):
+        return None, True
     # The line break may be missing only because the paragraph now begins or ends the text.
     intact = run == len(old) or "\n" in old[:run] or (run == len(new) and old[run] == "\n")
     if intact:
@@ -204,7 +224,8 @@ class _Anchorer:
         up to the paragraph's edges (a moved paragraph).
         """
         text = self.text
-        scores, intact = [], []
+        scores: list[float | None] = []
+        intact: list[bool] = []
         if sel.prefix:
             before = text[max(0, start - len(sel.prefix)) : start]
             score, whole = _side_match(sel.prefix[::-1], before[::-1])
@@ -220,13 +241,21 @@ class _Anchorer:
         elif end == len(text):
             scores.append(1.0)
             intact.append(True)
-        if not scores:
+        known = [score for score in scores if score is not None]
+        if not known:
             return 0.5
-        score = sum(scores) / len(scores)
+        score = sum(known) / len(known)
         if not all(intact):
             distance = max(0, abs(start - sel.start) - DISTANCE_FREE)
             score -= DISTANCE_WEIGHT * min(1.0, distance / DISTANCE_SCALE)
         return score
+
+    def raw_context(self, sel: Selector, start: int, end: int) -> float:
+        """Plain similarity of both sides of the context, whatever the line breaks."""
+        text = self.text
+        before = text[max(0, start - len(sel.prefix)) : start]
+        after = text[end : end + len(sel.suffix)]
+        return _side_similarity(sel.prefix, before) + _side_similarity(sel.suffix, after)
 
     def has_exact_context(self, sel: Selector, start: int, end: int) -> bool:
         text = self.text
@@ -278,7 +307,15 @@ class _Anchorer:
         if verbatim is not None and (
             approximate is None
             or _overlaps(verbatim[1], approximate[1])
-            or (2 + verbatim[0]) / 3 + MARGIN_OVER_VERBATIM >= approximate[0]
+            or (
+                # A changed quote whose near context is intact on both sides beats an
+                # unchanged one elsewhere whose context is not.
+                not (
+                    self.has_near_context(sel, *approximate[1])
+                    and not self.has_near_context(sel, *verbatim[1])
+                )
+                and (2 + verbatim[0]) / 3 + MARGIN_OVER_VERBATIM >= approximate[0]
+            )
         ):
             # An unchanged quote with one side of its context intact is trusted over an
             # approximate match around it: words added at its edge are not part of it.
@@ -292,6 +329,10 @@ class _Anchorer:
                 assert best_inside is not None
                 return self.exact_anchor(sel, best_inside[1])
             return Anchor(start, end, "fuzzy")
+        # Last, as the weakest evidence: only when nothing like it is near the old place.
+        paragraph = self.moved_paragraph(sel)
+        if paragraph is not None:
+            return self.exact_anchor(sel, paragraph)
         return None
 
     @staticmethod
@@ -314,12 +355,14 @@ class _Anchorer:
         best: tuple[float, int, tuple[int, int]] | None = None
         for start, end in spans:
             score = self.context_score(sel, start, end)
-            key = (score, -abs(start - sel.start), (start, end))
-            if best is None or key[:2] > best[:2]:
+            # On a tie (context unchanged up to the paragraph's edges, as for a pull
+            # quote of the same sentence), the context unchanged further out wins.
+            key = (score, self.raw_context(sel, start, end), -abs(start - sel.start), (start, end))
+            if best is None or key[:3] > best[:3]:
                 best = key
         if best is None or best[0] < min_context:
             return None
-        return best[0], best[2]
+        return best[0], best[3]
 
     def likely_spans(self, sel: Selector, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         """A common quote ("the") can occur thousands of times: score only the occurrences
@@ -338,17 +381,21 @@ class _Anchorer:
         """The verbatim occurrence whose context agrees best, with that agreement."""
         n = len(sel.exact)
         spans = [(s, s + n) for s in self.occurrences(sel.exact)]
-        found = self.pick(sel, spans, self.min_exact_context(sel))
-        if found is None and _is_paragraph(sel.prefix, sel.suffix, sel.exact):
-            # A whole paragraph (a heading) that moved has a new context on both sides;
-            # if it is still a whole paragraph once, and not a tiny one, it is the same.
-            text = self.text
-            whole = [
-                (s, e) for s, e in spans if _is_paragraph(text[max(0, s - 1) : s], text[e : e + 1], sel.exact)
-            ]
-            if len(whole) == 1 and len(sel.exact.strip()) >= PARAGRAPH_MIN_CHARS:
-                return SHORT_QUOTE_MIN_CONTEXT, whole[0]
-        return found
+        return self.pick(sel, spans, self.min_exact_context(sel))
+
+    def moved_paragraph(self, sel: Selector) -> tuple[int, int] | None:
+        """A whole paragraph (a heading) that moved has a new context on both sides; if
+        it is still a whole paragraph, once, and not a tiny one, it is the same one."""
+        if len(sel.exact.strip()) < PARAGRAPH_MIN_CHARS or not _is_paragraph(sel.prefix, sel.suffix, sel.exact):
+            return None
+        text = self.text
+        n = len(sel.exact)
+        whole = [
+            (s, s + n)
+            for s in self.occurrences(sel.exact)
+            if _is_paragraph(text[max(0, s - 1) : s], text[s + n : s + n + 1], sel.exact)
+        ]
+        return whole[0] if len(whole) == 1 else None
 
     def best_fuzzy(self, sel: Selector) -> tuple[float, tuple[int, int]] | None:
         """The best approximate match of the quote and its score: the quote with other
@@ -410,8 +457,8 @@ class _Anchorer:
             ends = [s for s in before_tail if p < s <= p + 3 * n + 64]
             spans.append((p, min(ends)) if ends else (p, p + n))
         for s in before_tail:
-            if not any(p < s <= p + 3 * n + 64 for p in after_head):
-                spans.append((max(0, s - n), s))
+            starts = [p for p in after_head if p < s <= p + 3 * n + 64]
+            spans.append((max(starts), s) if starts else (max(0, s - n), s))
         return spans
 
     def best_candidate(
@@ -419,7 +466,7 @@ class _Anchorer:
     ) -> tuple[float, tuple[int, int]] | None:
         """The candidate (as found, or with refined bounds) with the best combined score
         of those that pass the thresholds, and that score."""
-        best: tuple[float, tuple[int, int]] | None = None
+        best: tuple[tuple[float, float], tuple[int, int]] | None = None
         n = len(sel.exact)
         if len(spans) > 64:
             spans = self.likely_spans(sel, spans)
@@ -431,12 +478,13 @@ class _Anchorer:
             else:
                 tried.add(rough)
         for start, end in tried:
-            if start >= end:
-                continue
             found = self.text[start:end]
+            if start >= end or found == sel.exact:
+                # Verbatim occurrences are weighed by best_exact.
+                continue
             ratio = fuzz.ratio(sel.exact, found) / 100
             # How much of the quote survives, in order: 1.0 when words were only added.
-            kept = Indel.similarity(sel.exact, found) / 2 / n
+            kept = _kept_share(sel.exact, found)
             context = self.context_score(sel, start, end)
             ok = ratio >= FUZZY_MIN_QUOTE and context >= self.min_fuzzy_context(sel, ratio)
             # Both sides of the context in place and the quote mostly there, perhaps with
@@ -453,9 +501,10 @@ class _Anchorer:
             if not ok:
                 continue
             score = (ratio + kept + context) / 3
-            if best is None or score > best[0]:
-                best = (score, (start, end))
-        return best
+            # On a tie, the span closest to the quote (one not running on past it).
+            if best is None or (score, ratio) > best[0]:
+                best = ((score, ratio), (start, end))
+        return None if best is None else (best[0][0], best[1])
 
     def refine(self, sel: Selector, rough_start: int, rough_end: int) -> tuple[int, int]:
         """Exact bounds of an approximate match: align prefix + quote + suffix with the
