@@ -50,8 +50,9 @@ LOCK_FILE = "WRITELOCK"
 BATCH = 250                     # records read from SQLite at a time while indexing
 BULK_THRESHOLD = 2000           # from this many pending articles on, index with the bulk writer
 BULK_PROCS = int(os.environ.get("READER_INDEX_PROCS", "1"))  # >1: Whoosh's multi-process writer
-MAX_SMALL_SEGMENTS = 8          # more small segments than this: merge them in the background
-SMALL_SEGMENT_DOCS = 1000
+MERGE_IDLE_SECONDS = 1.0        # merge only after the writer has been idle this long
+MERGE_FACTOR = 8                # this many segments of one size tier: merge them in the background
+SMALL_SEGMENT_DOCS = 1000       # bigger segments (bulk catch-ups, rebuilds) are never merged
 WRITER_TIMEOUT = 1.0            # wait this long for another process's writer, then skip
 SNIPPET_CHARS = 200
 SNIPPET_SURROUND = 50
@@ -158,22 +159,6 @@ def record_to_doc(rec: IndexRecord) -> dict[str, Any]:
     return doc
 
 
-def _merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
-    """Merge policy: fold the small segments into one; never rewrite the big ones."""
-    from whoosh.reading import SegmentReader
-
-    small = [s for s in segments if s.doc_count_all() <= SMALL_SEGMENT_DOCS]
-    if len(small) < 2:
-        return segments
-    for seg in small:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        try:
-            writer.add_reader(reader)
-        finally:
-            reader.close()
-    return [s for s in segments if s not in small]
-
-
 class SearchIndex:
     """The index in ``index_dir``, kept in step with ``storage``."""
 
@@ -185,8 +170,12 @@ class SearchIndex:
         self._write_lock = threading.RLock()  # one writer in this process
         self._read_lock = threading.RLock()   # the searcher is swapped under it, never while in use
         self._pending = False                 # a catch_up was asked for while the writer was busy
+        self._long_write = False              # a bulk catch-up or rebuild holds the writer
+        self._want_write = False              # a catch-up waits: the background merge stops early
         self._closed = False
         self._merge_thread: threading.Thread | None = None
+        self._closing = threading.Event()
+        self._last_write = 0.0
         self._ix: Any = None
         self._searcher: Any = None
         self._last_seq = 0
@@ -316,6 +305,7 @@ class SearchIndex:
 
     def close(self) -> None:
         self._closed = True
+        self._closing.set()
         thread = self._merge_thread
         if thread is not None:
             thread.join()
@@ -356,8 +346,13 @@ class SearchIndex:
         if self._closed:
             return 0
         if not self._write_lock.acquire(blocking=False):
-            self._pending = True
-            return 0
+            if self._long_write:  # that writer picks this change up before it lets go
+                self._pending = True
+                return 0
+            # A background merge: it stops after the segment it is on, so this wait is short.
+            self._want_write = True
+            self._write_lock.acquire()
+            self._want_write = False
         try:
             return self._catch_up_locked(progress, cancel)
         finally:
@@ -391,6 +386,7 @@ class SearchIndex:
             return 0, True
         total = len(items)
         stopped_at: int | None = None
+        self._long_write = total >= BATCH
         try:
             for chunk_start in range(0, total, BATCH):
                 if cancel is not None and cancel():
@@ -411,6 +407,8 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
+        finally:
+            self._long_write = False
         if stopped_at is None:
             seq, indexed = items[-1][1], total
         else:
@@ -418,6 +416,7 @@ class SearchIndex:
             seq, indexed = max(self._last_seq, items[stopped_at][1] - 1), stopped_at
         self._write_meta(seq)
         self._refresh()
+        self._last_write = time.monotonic()
         if progress:
             progress(indexed, total, "Indexing articles")
         self._maybe_merge()
@@ -435,53 +434,71 @@ class SearchIndex:
         Search keeps answering from the old index meanwhile; a cancelled rebuild leaves it as it was.
         """
         with self._write_lock:
-            building = self.dir.with_name(self.dir.name + ".new")
-            shutil.rmtree(building, ignore_errors=True)
-            building.mkdir(parents=True)
-            seq = self.storage.current_seq()
-            ids = self.storage.live_article_ids()
-            total = len(ids)
-            ix = windex.create_in(str(building), self.schema)
-            writer = self._writer(bulk=total >= BULK_THRESHOLD, ix=ix)
+            self._long_write = True
             try:
-                for chunk_start in range(0, total, BATCH):
-                    if cancel is not None and cancel():
-                        writer.cancel()
-                        shutil.rmtree(building, ignore_errors=True)
-                        return 0
-                    if progress:
-                        progress(chunk_start, total, "Rebuilding the search index")
-                    for rec in self.storage.index_records(ids[chunk_start:chunk_start + BATCH]):
-                        if not rec.deleted:
-                            writer.add_document(**record_to_doc(rec))
-                writer.commit(merge=False)
-            except BaseException:
-                writer.cancel()
-                shutil.rmtree(building, ignore_errors=True)
-                raise
-            self._write_meta(seq, building)
-            old = self.dir.with_name(self.dir.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
-            with self._read_lock:
-                self._close_searcher()
-                if self.dir.exists():
-                    os.replace(self.dir, old)
-                os.replace(building, self.dir)
-                self._ix = windex.open_dir(str(self.dir))
-                self._last_seq = seq
-                self._searcher = self._ix.searcher()
-                self._vocab.clear()
-                self._filters.clear()
-            shutil.rmtree(old, ignore_errors=True)
-            if progress:
-                progress(total, total, "Rebuilding the search index")
-            self._catch_up_locked(None, None)  # what changed while we were building
-            return total
+                return self._rebuild_locked(progress, cancel)
+            finally:
+                self._long_write = False
+
+    def _rebuild_locked(self, progress: Progress | None, cancel: Cancel | None) -> int:
+        building = self.dir.with_name(self.dir.name + ".new")
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir(parents=True)
+        seq = self.storage.current_seq()
+        ids = self.storage.live_article_ids()
+        total = len(ids)
+        ix = windex.create_in(str(building), self.schema)
+        writer = self._writer(bulk=total >= BULK_THRESHOLD, ix=ix)
+        try:
+            for chunk_start in range(0, total, BATCH):
+                if cancel is not None and cancel():
+                    writer.cancel()
+                    shutil.rmtree(building, ignore_errors=True)
+                    return 0
+                if progress:
+                    progress(chunk_start, total, "Rebuilding the search index")
+                for rec in self.storage.index_records(ids[chunk_start:chunk_start + BATCH]):
+                    if not rec.deleted:
+                        writer.add_document(**record_to_doc(rec))
+            writer.commit(merge=False)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        self._write_meta(seq, building)
+        old = self.dir.with_name(self.dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        with self._read_lock:
+            self._close_searcher()
+            if self.dir.exists():
+                os.replace(self.dir, old)
+            os.replace(building, self.dir)
+            self._ix = windex.open_dir(str(self.dir))
+            self._last_seq = seq
+            self._searcher = self._ix.searcher()
+            self._vocab.clear()
+            self._filters.clear()
+        shutil.rmtree(old, ignore_errors=True)
+        if progress:
+            progress(total, total, "Rebuilding the search index")
+        self._catch_up_locked(None, None)  # what changed while we were building
+        return total
+
+    def _merge_tier(self) -> list[str]:
+        """Segment ids of the smallest size tier (1-9, 10-99, 100-999 documents) holding
+        MERGE_FACTOR or more segments: merging like with like keeps each merge cheap."""
+        tiers: dict[int, list[Any]] = {}
+        for seg in self._ix._segments():
+            docs = seg.doc_count_all()
+            if docs < SMALL_SEGMENT_DOCS:
+                tiers.setdefault(len(str(max(docs, 1))), []).append(seg)
+        for tier in sorted(tiers):
+            if len(tiers[tier]) >= MERGE_FACTOR:
+                return [seg.segment_id() for seg in tiers[tier]]
+        return []
 
     def _maybe_merge(self) -> None:
-        segments = self._ix._segments() if hasattr(self._ix, "_segments") else []
-        small = [s for s in segments if s.doc_count_all() <= SMALL_SEGMENT_DOCS]
-        if len(small) <= MAX_SMALL_SEGMENTS or self._closed:
+        if self._closed or not self._merge_tier():
             return
         if self._merge_thread is not None and self._merge_thread.is_alive():
             return
@@ -489,13 +506,19 @@ class SearchIndex:
         self._merge_thread.start()
 
     def _merge_in_background(self) -> None:
+        # Wait for a pause in the user's edits, so a burst of highlights never waits for a merge.
+        while not self._closing.wait(max(0.0, self._last_write + MERGE_IDLE_SECONDS - time.monotonic())):
+            if time.monotonic() >= self._last_write + MERGE_IDLE_SECONDS:
+                break
+        if self._closed:
+            return
         try:
             with self._write_lock:
                 if self._closed:
                     return
                 writer = self._ix.writer(timeout=WRITER_TIMEOUT)
                 try:
-                    writer.commit(mergetype=_merge_small_segments)
+                    writer.commit(mergetype=self._merge_small_segments)
                 except BaseException:
                     writer.cancel()
                     raise
@@ -504,6 +527,25 @@ class SearchIndex:
                     self._catch_up_locked(None, None)
         except Exception:  # a failed merge only costs speed; the next one may succeed
             log.exception("merging the search index's small segments failed")
+
+    def _merge_small_segments(self, writer: Any, segments: list[Any]) -> list[Any]:
+        """Merge policy: fold one tier of small segments into one, smallest first; stop
+        early (keeping what is merged so far) when a catch-up is waiting for the writer."""
+        from whoosh.reading import SegmentReader
+
+        wanted = set(self._merge_tier())
+        chosen = sorted((s for s in segments if s.segment_id() in wanted), key=lambda s: s.doc_count_all())
+        merged = []
+        for seg in chosen:
+            if merged and (self._want_write or self._closed):
+                break
+            reader = SegmentReader(writer.storage, writer.schema, seg)
+            try:
+                writer.add_reader(reader)
+            finally:
+                reader.close()
+            merged.append(seg)
+        return [s for s in segments if s not in merged]
 
     # -- searching -------------------------------------------------------------------------
     def search(self, query: str, limit: int = 20) -> SearchResults:
