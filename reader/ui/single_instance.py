@@ -123,7 +123,8 @@ class SingleInstance(QObject):
             socket.connectToServer(self.name)
             if not socket.waitForConnected(timeout_ms):
                 return False
-            socket.write(json.dumps({"pid": os.getpid(), "args": list(args)}).encode("utf-8") + b"\n")
+            absolute = [a if _is_url(a) else os.path.abspath(a) for a in args]
+            socket.write(json.dumps({"pid": os.getpid(), "args": absolute}).encode("utf-8") + b"\n")
             if not socket.waitForBytesWritten(timeout_ms):
                 return False
             answer = b""
@@ -139,6 +140,10 @@ class SingleInstance(QObject):
         if answered:
             return f"Reader is already running{pid}; its window was brought to the front."
         return f"Another Reader is running{pid} but does not answer; close it and start Reader again."
+
+
+def _is_url(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
 
 
 def bring_to_front() -> None:
@@ -168,8 +173,10 @@ def ensure_single(
 ) -> bool:
     """True when this process should open the window; False when another Reader has it.
 
-    On False, ``on_message`` has been given one sentence for the user and the caller
-    should quit. On True, the claim lasts until the application quits.
+    On False the caller should quit: the running window came forward (a line on stderr
+    says so), or it did not answer and ``on_message`` got one sentence for the user.
+    On True, the claim lasts until the application quits. File arguments are sent as
+    absolute paths, since the running Reader has another working folder.
     """
     guard = SingleInstance(home, parent=app)
     if guard.claim():
@@ -184,7 +191,10 @@ def ensure_single(
     if guard.server is not None:
         _keep(app, guard)
         return True
-    on_message(guard.holder_message(answered))
+    if answered:  # the user sees the window come forward; a dialog would only be in the way
+        sys.stderr.write(f"reader: {guard.holder_message(True)}\n")
+    else:
+        on_message(guard.holder_message(False))
     guard.deleteLater()
     return False
 

@@ -37,7 +37,7 @@ def second_start(home: Path, *args: str, stdin: int | None = subprocess.DEVNULL)
     env = dict(os.environ, READER_HOME=str(home), QT_QPA_PLATFORM="offscreen")
     return subprocess.Popen(
         [sys.executable, "-c", SECOND_START, *args],
-        stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=home,
     )
 
 
@@ -52,11 +52,12 @@ def claim(qapp: QApplication, reader_home: Path) -> Iterator[SingleInstance]:
 def test_second_start_brings_the_first_forward_with_its_files(
     qtbot: object, claim: SingleInstance, reader_home: Path
 ) -> None:
-    proc = second_start(reader_home, "/tmp/a.txt", "https://example.org/b")
+    proc = second_start(reader_home, "a.txt", "/tmp/b.txt", "https://example.org/c")
     with qtbot.waitSignal(claim.activated, timeout=20000) as blocker:  # type: ignore[attr-defined]
         pass
     out, err = proc.communicate(timeout=20)
-    assert blocker.args == [["/tmp/a.txt", "https://example.org/b"]]
+    # Relative to where the second start ran, not to where the first one runs.
+    assert blocker.args == [[str(reader_home / "a.txt"), "/tmp/b.txt", "https://example.org/c"]]
     assert (proc.returncode, out) == (0, "second\n")
     assert err == f"reader: Reader is already running (pid {os.getpid()}); its window was brought to the front.\n"
 
