@@ -14,6 +14,7 @@ new small segment without merging and a background thread merges the small segme
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import logging
@@ -22,6 +23,7 @@ import re
 import shutil
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -46,7 +48,7 @@ Cancel = Callable[[], bool]
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
 SCHEMA_VERSION = 1
 META_FILE = "reader-index.json"
-LOCK_FILE = "WRITELOCK"
+LOCK_FILE = "MAIN_WRITELOCK"   # Whoosh's writer lock: index name + "_WRITELOCK"
 BATCH = 250                     # records read from SQLite at a time while indexing
 BULK_THRESHOLD = 2000           # from this many pending articles on, index with the bulk writer
 BULK_PROCS = int(os.environ.get("READER_INDEX_PROCS", "1"))  # >1: Whoosh's multi-process writer
@@ -159,6 +161,12 @@ def record_to_doc(rec: IndexRecord) -> dict[str, Any]:
     return doc
 
 
+def _drop_empty_segments(writer: Any, segments: list[Any]) -> list[Any]:
+    """Merge policy for every commit: no merging, but segments whose documents were all
+    replaced or deleted leave the index (cheap, and searches skip them)."""
+    return [s for s in segments if s.doc_count() > 0]
+
+
 class SearchIndex:
     """The index in ``index_dir``, kept in step with ``storage``."""
 
@@ -191,17 +199,29 @@ class SearchIndex:
     def _open(self) -> None:
         reason = self._problem()
         if reason is None:
+            problem = self._try_open()
+            if problem is not None:
+                log.warning("search index at %s is damaged (%s); rebuilding", self.dir, problem)
+                reason = "corrupt"
+        if reason is not None:
+            self._reset(reason)
+        self._clear_stale_lock()
+
+    def _try_open(self) -> str | None:
+        """Open the index and read a little of every segment; the error, if that fails."""
+        with warnings.catch_warnings():
+            # Whoosh leaves the file of a segment it cannot read open; it is closed right here.
+            warnings.simplefilter("ignore", ResourceWarning)
             try:
                 self._ix = windex.open_dir(str(self.dir))
                 self._searcher = self._ix.searcher()
                 self._verify(self._searcher)
+                return None
             except Exception as exc:  # any failure to read it back means it is damaged
-                log.warning("search index at %s is damaged (%s: %s); rebuilding", self.dir, type(exc).__name__, exc)
-                reason = "corrupt"
-                self._close_searcher()
-        if reason is not None:
-            self._reset(reason)
-        self._clear_stale_lock()
+                problem = f"{type(exc).__name__}: {exc}"
+            self._close_searcher()
+            gc.collect()
+        return problem
 
     def _problem(self) -> str | None:
         """Why the index on disk cannot be used as it is, or None."""
@@ -275,18 +295,22 @@ class SearchIndex:
         self.repaired = reason
 
     def _clear_stale_lock(self) -> None:
-        """A WRITELOCK file whose lock no process holds was left by a process that died: remove it."""
-        path = self.dir / LOCK_FILE
-        if not path.exists():
+        """Note a writer lock left by a process that died.
+
+        Whoosh locks with flock (fcntl) on POSIX and msvcrt on Windows: the OS releases the
+        lock when its process ends, so a left-over lock file blocks nothing and is reused by
+        the next writer. Deleting it would only open a race with a live writer; a lock held by
+        a live process (another Reader) makes catch_up wait WRITER_TIMEOUT and try later.
+        """
+        if not (self.dir / LOCK_FILE).exists():
             return
-        lock = self._ix.storage.lock(LOCK_FILE)
+        lock = self._ix.lock("WRITELOCK")
         try:
             if lock.acquire(False):
-                try:
-                    path.unlink()
-                finally:
-                    lock.release()
-                log.info("removed a stale search index lock left by a process that ended")
+                lock.release()
+                log.info("search index lock at %s was left by a process that ended; it is free", self.dir)
+            else:
+                log.info("search index at %s is being written by another process", self.dir)
         except OSError:
             pass
 
@@ -332,7 +356,7 @@ class SearchIndex:
                 old.close()
             self._filters.clear()
             live = {sub.segment().segment_id() for sub, _ in self._searcher.reader().leaf_readers()
-                    if hasattr(sub, "segment")}
+                    if getattr(sub, "segment", lambda: None)() is not None}
             for key in [k for k in self._vocab if k[0] not in live]:
                 del self._vocab[key]
 
@@ -403,7 +427,7 @@ class SearchIndex:
                         writer.add_document(**record_to_doc(rec))
                     else:
                         writer.update_document(**record_to_doc(rec))
-            writer.commit(merge=False)
+            writer.commit(mergetype=_drop_empty_segments)
         except BaseException:
             writer.cancel()
             raise
@@ -633,8 +657,10 @@ class SearchIndex:
         """Each segment's terms of ``field_name`` by first letter, built once per segment."""
         out = []
         for sub, _offset in reader.leaf_readers():
-            seg = sub.segment().segment_id() if hasattr(sub, "segment") else str(id(sub))
-            key = (seg, field_name)
+            segment = getattr(sub, "segment", lambda: None)()
+            if segment is None:  # the empty index's reader: no terms
+                continue
+            key = (segment.segment_id(), field_name)
             buckets = self._vocab.get(key)
             if buckets is None:
                 buckets = {}
