@@ -107,6 +107,8 @@ def test_two_processes_and_the_cli_write_at_once(tmp_path: Path) -> None:
         if has_search():
             lib.index_catch_up()
             assert lib.index_catch_up() == 0
+            assert lib.index.pending() == 0
+            assert lib.index.doc_count() == len(expected.articles) + len(shell_ids)
             for aid, word in sorted(expected.articles.items())[-8:]:
                 assert {getattr(h, "article_id", None) for h in lib.search(word)} == {aid}, word
             for i, aid in enumerate(sorted(shell_ids)):

@@ -215,6 +215,8 @@ def check_search(lib: Library, expected: State, last_words: list[tuple[int, str]
     """The index opens (whatever the kill left), catches up, and finds the last reported import."""
     lib.index_catch_up()
     assert lib.index_catch_up() == 0, "the index did not catch up with SQLite in one go"
+    assert lib.index.pending() == 0, "articles changed in SQLite are missing from the index"
+    assert lib.index.doc_count() == len(expected.articles), "the index holds another set of articles than SQLite"
     for aid, word in reversed(last_words):
         if expected.articles.get(aid) == word:
             hits = lib.search(word)
