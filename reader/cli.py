@@ -108,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("kindle", "readwise", "hypothesis", "w3c"), help="do not guess the format")
     p.set_defaults(func=cmd_import_annotations)
 
+    p = sub.add_parser("search", help="search the whole archive (words, \"phrases\", OR, NOT, tag:, added:...)")
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    p.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="at most N results (default 20)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("reindex", help="rebuild the search index from the library")
+    p.set_defaults(func=cmd_reindex)
+
     return parser
 
 
@@ -302,6 +311,41 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     with _open_library() as lib:
         summary = import_annotations(lib, args.path, fmt=args.format, progress=ProgressBar("Importing"))
         print(summary.message())
+    return EXIT_OK
+
+
+def _marked(result: Any, bold: bool) -> str:
+    """The snippet with its matched words in bold (a terminal) or between ** (a pipe)."""
+    text, out, pos = result.snippet_plain, [], 0
+    for start, end in result.marks:
+        out.append(text[pos:start])
+        out.append(f"\x1b[1m{text[start:end]}\x1b[0m" if bold else f"**{text[start:end]}**")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    query = " ".join(args.query)
+    with _open_library() as lib:
+        results = lib.search(query, limit=args.limit)
+        if args.json:
+            _print_json([r.to_json() for r in results])
+        else:
+            bold = sys.stdout.isatty()
+            for r in results:
+                print(f"{r.article_id}\t{r.title}\t[{', '.join(r.matched_in)}]")
+                print(f"    {_marked(r, bold)}")
+        if not results:
+            suggestion = getattr(results, "suggestion", None)
+            _err(f"no article matches '{query}'" + (f"; did you mean '{suggestion}'?" if suggestion else "."))
+    return EXIT_OK
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    with _open_library() as lib:
+        count = lib.reindex(progress=ProgressBar("Indexing"))
+        print(f"indexed {count} articles")
     return EXIT_OK
 
 
