@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import time
+from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -94,8 +95,14 @@ def fetch_url(
     timeout: float = 15.0,
     max_bytes: int = MAX_IMPORT_BYTES,
     max_redirects: int = 5,
+    progress: Callable[[int, int | None], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ImportedArticle:
-    """Download ``url`` and import it; every failure is one :class:`ImportFailed` sentence."""
+    """Download ``url`` and import it; every failure is one :class:`ImportFailed` sentence.
+
+    ``progress(received, total)`` is called as the body arrives (``total`` is None when the
+    server does not say); ``cancelled()`` is asked between chunks and stops the download.
+    """
     url = url.strip()
     shown = describe(url)
     _check_web_address(url, shown)
@@ -139,8 +146,13 @@ def fetch_url(
                             raise ImportFailed(f"{shown} is larger than {_mb(max_bytes)}.")
                         chunks: list[bytes] = []
                         received = 0
+                        total = int(declared) if declared.isdigit() else None
                         for chunk in response.iter_bytes():
+                            if cancelled is not None and cancelled():
+                                raise ImportFailed(f"Fetching {shown} was cancelled.")
                             received += len(chunk)
+                            if progress is not None:
+                                progress(received, total)
                             if received > max_bytes:
                                 raise ImportFailed(f"{shown} is larger than {_mb(max_bytes)}.")
                             if time.monotonic() > deadline:

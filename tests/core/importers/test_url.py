@@ -203,3 +203,11 @@ def test_charset_from_the_header(server: str) -> None:
 
 def test_empty_page(server: str) -> None:
     assert "empty" in failure(f"{server}/empty")
+
+
+def test_progress_is_reported_and_cancel_stops_the_download(server: str) -> None:
+    seen: list[tuple[int, int | None]] = []
+    fetch_url(f"{server}/article.html", progress=lambda received, total: seen.append((received, total)))
+    assert seen and seen[-1] == (len(ARTICLE), len(ARTICLE))
+    with pytest.raises(ImportFailed, match=r"^Fetching '.*/drip' was cancelled\.$"):
+        fetch_url(f"{server}/drip", cancelled=lambda: True)
