@@ -3,20 +3,22 @@
 A highlight keeps, as in the W3C Web Annotation model (and as Hypothesis does), a
 *position* selector (``start``/``end`` into the canonical text) and a *quote* selector
 (the ``exact`` text plus up to :data:`CONTEXT_CHARS` characters of ``prefix`` and
-``suffix``). When the text changes, :func:`reanchor` looks for the passage again, in
-this order:
+``suffix``). When the text changes, :func:`reanchor` looks for the passage again:
 
-1. ``position``: the old range still holds the quote and its context agrees;
-2. ``quote``: the exact quote elsewhere, the occurrence whose context agrees best
-   (nearest to the old position on a tie);
-3. ``fuzzy``: the quote with whitespace or case changes, then an approximate match
-   (rapidfuzz), near the old position first and then anywhere, accepted only when the
-   quote *and* its context are similar enough;
-4. otherwise ``None``: the highlight is an orphan.
+1. ``position``: the old range still holds the quote, with its context unchanged;
+2. ``quote``: the quote verbatim (the old range included), the occurrence whose
+   context agrees best, nearest the old range on a tie;
+3. ``fuzzy``: the quote with other whitespace or case, then an approximate match
+   (rapidfuzz) near the old range and then anywhere, or the passage between the
+   unchanged prefix and suffix (a phrase with words inserted or replaced);
+4. otherwise ``None``: the highlight is an orphan, which the UI shows and never drops.
 
 Placing a highlight on the wrong passage is worse than orphaning it (an orphan is shown
-to the user, a wrong place is silently wrong), so every stage after the first demands
-that the context agree, and demands more of it the shorter or less similar the quote is.
+to the user, a wrong place is silently wrong), so every match after the first needs its
+context to agree, the more so the shorter the quote, the less similar the match and
+the further it is from the old range; a side of the context counts as unchanged when its
+nearest characters are, or it is unchanged up to the paragraph's edge (a paragraph that
+moved keeps its own words around the quote, not its neighbours).
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ CONTEXT_CHARS = 32
 # A quote at least this long is distinctive enough that finding it verbatim is
 # evidence by itself; shorter quotes ("the", "missiles") need their context too.
 LONG_QUOTE_CHARS = 64
-# Context agreement (0..1) an exact occurrence of a short quote needs. Unrelated
-# English passages score about 0.15 on average and rarely above 0.5; a passage whose
-# context lost one side (paragraph moved, words inserted next to it) scores about 0.6.
+# Context agreement (0..1) a verbatim occurrence of a shorter quote needs. Unrelated
+# English passages score about 0.15 on average and rarely above 0.5; one that kept one
+# side of its context and lost the other scores about 0.6, and is better orphaned
+# unless it is near the old place: an article often repeats a phrase.
 SHORT_QUOTE_MIN_CONTEXT = 0.7
 # An approximate match must keep at least this much of the quote (rapidfuzz ratio).
 FUZZY_MIN_QUOTE = 0.75
@@ -132,8 +135,8 @@ def find_quote(text: str, quote: str) -> list[int]:
     return found
 
 
-def find_quote_loose(text: str, quote: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each match of ``quote`` ignoring case and how whitespace runs.
+def find_quote_loose(text: str, quote: str, ignore_case: bool = True) -> list[tuple[int, int]]:
+    """``(start, end)`` of each match of ``quote`` ignoring how whitespace runs, and case.
 
     Any run of whitespace in the quote matches any run in the text (so a line break
     matches a space), and leading or trailing whitespace of the quote is ignored.
@@ -141,7 +144,7 @@ def find_quote_loose(text: str, quote: str) -> list[tuple[int, int]]:
     words = quote.split()
     if not words:
         return []
-    pattern = re.compile(r"\s+".join(map(re.escape, words)), re.IGNORECASE)
+    pattern = re.compile(r"\s+".join(map(re.escape, words)), re.IGNORECASE if ignore_case else 0)
     return [m.span() for m in pattern.finditer(text)]
 
 
@@ -192,9 +195,9 @@ def _side_match(old: str, new: str) -> tuple[float | None, bool]:
         return 1.0, True
     if old[0] == "\n" and new[:1] in ("\n", ""):
         return None, True
-    # The line break may be missing only because the paragraph now begins or ends the text.
-    intact = run == len(old) or "\n" in old[:run] or (run == len(new) and old[run] == "\n")
-    if intact:
+    # Unchanged up to a line break; or the break is missing only because the paragraph
+    # now begins or ends the text.
+    if "\n" in old[:run] or (run == len(new) and old[run] == "\n"):
         return 1.0, True
     return max(min(1.0, run / SAME_RUN_CHARS), _side_similarity(old, new)), False
 
@@ -246,7 +249,9 @@ class _Anchorer:
             return 0.5
         score = sum(known) / len(known)
         if not all(intact):
-            distance = max(0, abs(start - sel.start) - DISTANCE_FREE)
+            # A tiny quote ("of") recurs everywhere with similar words around it.
+            free = 0 if len(sel.exact.strip()) <= TINY_QUOTE_CHARS else DISTANCE_FREE
+            distance = max(0, abs(start - sel.start) - free)
             score -= DISTANCE_WEIGHT * min(1.0, distance / DISTANCE_SCALE)
         return score
 
@@ -256,6 +261,23 @@ class _Anchorer:
         before = text[max(0, start - len(sel.prefix)) : start]
         after = text[end : end + len(sel.suffix)]
         return _side_similarity(sel.prefix, before) + _side_similarity(sel.suffix, after)
+
+    def kept_one_side_nearby(self, sel: Selector, start: int, end: int) -> bool:
+        """Whether a quote that is not tiny kept one whole side of its context and is near
+        its old place: words were added on its other side."""
+        if len(sel.exact.strip()) <= TINY_QUOTE_CHARS or abs(start - sel.start) > DISTANCE_FREE:
+            return False
+        text = self.text
+        if sel.prefix:
+            before = text[max(0, start - len(sel.prefix)) : start]
+            prefix_kept = _side_match(sel.prefix[::-1], before[::-1]) == (1.0, True)
+        else:
+            prefix_kept = start == 0
+        if sel.suffix:
+            suffix_kept = _side_match(sel.suffix, text[end : end + len(sel.suffix)]) == (1.0, True)
+        else:
+            suffix_kept = end == len(text)
+        return prefix_kept or suffix_kept
 
     def has_exact_context(self, sel: Selector, start: int, end: int) -> bool:
         text = self.text
@@ -282,7 +304,6 @@ class _Anchorer:
             return -1.0
         return TINY_QUOTE_MIN_CONTEXT if length <= TINY_QUOTE_CHARS else SHORT_QUOTE_MIN_CONTEXT
 
-
     @staticmethod
     def min_fuzzy_context(sel: Selector, quote_similarity: float) -> float:
         # Never below what the same quote found verbatim would need.
@@ -296,7 +317,7 @@ class _Anchorer:
         exact = sel.exact
         if not exact:
             return None
-        if text[sel.start : sel.end] == exact and self.has_exact_context(sel, sel.start, sel.end):
+        if 0 <= sel.start and text[sel.start : sel.end] == exact and self.has_exact_context(sel, sel.start, sel.end):
             return Anchor(sel.start, sel.end, "position")
         verbatim = self.best_exact(sel)
         if verbatim is not None and verbatim[0] >= CLEAR_CONTEXT:
@@ -323,10 +344,9 @@ class _Anchorer:
         if approximate is not None:
             start, end = approximate[1]
             inside = [(s, s + len(exact)) for s in find_quote(text[start:end], exact)]
-            if inside:
+            best_inside = self.pick(sel, [(start + s, start + e) for s, e in inside], -2.0)
+            if best_inside is not None:
                 # The quote is there verbatim: what was added next to it is not part of it.
-                best_inside = self.pick(sel, [(start + s, start + e) for s, e in inside], -2.0)
-                assert best_inside is not None
                 return self.exact_anchor(sel, best_inside[1])
             return Anchor(start, end, "fuzzy")
         # Last, as the weakest evidence: only when nothing like it is near the old place.
@@ -360,7 +380,9 @@ class _Anchorer:
             key = (score, self.raw_context(sel, start, end), -abs(start - sel.start), (start, end))
             if best is None or key[:3] > best[:3]:
                 best = key
-        if best is None or best[0] < min_context:
+        if best is None:
+            return None
+        if best[0] < min_context and not self.kept_one_side_nearby(sel, *best[3]):
             return None
         return best[0], best[3]
 
@@ -402,9 +424,9 @@ class _Anchorer:
         whitespace or case, then rapidfuzz alignments near the old place, then anywhere."""
         text = self.text
         n = len(sel.exact)
-        # A quote of one word differs loosely only in case, which the alignment handles;
-        # its loose matches would be every occurrence of a common word again.
-        loose = find_quote_loose(text, sel.exact) if len(sel.exact.split()) > 1 else []
+        # Only whitespace here: searching without case is slow on a long text, and the
+        # alignment below finds a quote whose case changed.
+        loose = find_quote_loose(text, sel.exact, ignore_case=False) if len(sel.exact.split()) > 1 else []
         best = self.best_candidate(sel, loose, refine=False)
         if best is not None and best[0] >= CLEAR_SCORE:
             return best
@@ -418,9 +440,14 @@ class _Anchorer:
             return best
         step = max(_CHUNK_CHARS, 4 * n)
         overlap = 2 * n
+        # A slice holding none of the quote's longest words (their first letters, to
+        # allow for endings) cannot hold an approximate match: skip it.
+        probes = {word[:5] for word in sorted(_WORDS.findall(sel.exact), key=len)[-3:]}
         everywhere: list[tuple[int, int]] = []
         for start in range(0, max(1, len(text) - overlap), step):
-            everywhere.extend(self.fuzzy_candidates(sel, start, min(len(text), start + step + overlap)))
+            stop = min(len(text), start + step + overlap)
+            if not probes or any(text.find(probe, start, stop) != -1 for probe in probes):
+                everywhere.extend(self.fuzzy_candidates(sel, start, stop))
         everywhere.extend(self.context_candidates(sel, 0, len(text)))
         best_anywhere = self.best_candidate(sel, everywhere)
         if best_anywhere is not None and (best is None or best_anywhere[0] > best[0]):

@@ -1,0 +1,237 @@
+"""Re-anchoring highlights after an article's text changed (reader.core.anchoring)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from reader.core.anchoring import (
+    CONTEXT_CHARS,
+    TINY_QUOTE_CHARS,
+    Anchor,
+    Selector,
+    find_quote,
+    find_quote_loose,
+    make_selector,
+    reanchor,
+    reanchor_all,
+)
+from reader.core.errors import InvalidInput
+from tests.core.anchoring_corpus import CATEGORIES, SMALL_EDITS, base_article, build_cases, judge
+
+ARTICLE = base_article()
+
+
+def select(text: str, quote: str) -> Selector:
+    (start,) = find_quote(text, quote)
+    return make_selector(text, start, start + len(quote))
+
+
+def found_text(text: str, anchor: Anchor | None) -> str | None:
+    return None if anchor is None else text[anchor.start : anchor.end]
+
+
+# -- selectors and quote search ---------------------------------------------------
+
+
+def test_selector_keeps_the_quote_and_its_context_clipped_at_the_text_edges():
+    sel = make_selector(ARTICLE, 5, 20)
+    assert sel == Selector(5, 20, ARTICLE[5:20], ARTICLE[:5], ARTICLE[20 : 20 + CONTEXT_CHARS])
+    end = make_selector(ARTICLE, len(ARTICLE) - 3, len(ARTICLE))
+    assert (len(end.prefix), end.suffix) == (CONTEXT_CHARS, "")
+
+
+@pytest.mark.parametrize("start, end", [(-1, 4), (7, 7), (9, 3), (0, len(ARTICLE) + 1)])
+def test_selector_rejects_empty_or_outside_ranges_with_one_sentence(start, end):
+    with pytest.raises(InvalidInput, match=rf"^The range {start}\.\.{end} is not .*\.$"):
+        make_selector(ARTICLE, start, end)
+
+
+def test_find_quote_lists_every_occurrence_overlapping_ones_too():
+    assert len(find_quote(ARTICLE, "ATACMS")) == ARTICLE.count("ATACMS") == 6
+    assert find_quote("aaaa", "aa") == [0, 1, 2]
+    assert find_quote(ARTICLE, "") == []
+    assert find_quote(ARTICLE, "cruise missiles") == []
+
+
+def test_find_quote_loose_ignores_case_and_how_whitespace_runs():
+    text = "They may use Long-range   missiles\nin Russian territory."
+    (span,) = find_quote_loose(text, " long-range missiles in ")
+    assert text[span[0] : span[1]] == "Long-range   missiles\nin"
+    assert find_quote_loose(text, "  \n") == []
+
+
+# -- what the user sees after an edit ----------------------------------------------
+
+
+def test_unchanged_text_keeps_every_highlight_in_place():
+    sels = [make_selector(ARTICLE, s, e) for s, e in [(0, 6), (400, 460), (2000, 2100)]]
+    assert reanchor_all(ARTICLE, sels) == [Anchor(s.start, s.end, "position") for s in sels]
+
+
+def test_paragraph_added_above_shifts_the_highlight():
+    sel = select(ARTICLE, "key military equipment")
+    note = "Editor’s note: this article was updated on 18 November."
+    new = note + "\n" + ARTICLE
+    assert reanchor(new, sel) == Anchor(sel.start + len(note) + 1, sel.end + len(note) + 1, "quote")
+
+
+def test_highlight_moves_with_its_paragraph():
+    paragraphs = ARTICLE.split("\n")
+    moved = next(i for i, p in enumerate(paragraphs) if p.startswith("Hydrologists"))
+    sel = select(ARTICLE, "the culvert overflowed twice")
+    new_order = [paragraphs[moved]] + paragraphs[:moved] + paragraphs[moved + 1 :]
+    new = "\n".join(new_order)
+    anchor = reanchor(new, sel)
+    assert found_text(new, anchor) == "the culvert overflowed twice"
+    assert anchor.start < len(paragraphs[moved])
+
+
+def test_deleted_sentence_orphans_its_highlights_though_a_similar_sentence_remains():
+    deleted = (
+        "Ukrainians are able to use ATACMS missiles to target concentrations of Russian "
+        "and North Korean troops, key military equipment, logistical hubs, and ammunition depots."
+    )
+    new = ARTICLE.replace(" " + deleted, "")
+    # The article says nearly the same later, in a quote from American officials.
+    assert "use the ATACMS missiles to strike Russian and North Korean troop concentrations" in new
+    start = ARTICLE.index(deleted)
+    for quote in [deleted, "ATACMS missiles", "North Korean troops", "ammunition depots"]:
+        offset = start + deleted.index(quote)
+        assert reanchor(new, make_selector(ARTICLE, offset, offset + len(quote))) is None, quote
+
+
+def test_reworded_sentence_is_found_approximately():
+    sentence = (
+        "The first stretch, some 300 metres behind the old market hall, was uncovered in April."
+    )
+    sel = select(ARTICLE, sentence)
+    reworded = sentence.replace("uncovered", "opened").replace("old", "former")
+    new = ARTICLE.replace(sentence, reworded)
+    anchor = reanchor(new, sel)
+    assert anchor is not None and anchor.method == "fuzzy"
+    assert found_text(new, anchor) == reworded
+
+
+def test_words_inserted_inside_a_phrase_stay_inside_the_highlight():
+    sel = select(ARTICLE, "herons and a pair of kingfishers")
+    new = ARTICLE.replace("herons and a pair", "herons and, remarkably, a pair")
+    assert found_text(new, reanchor(new, sel)) == "herons and, remarkably, a pair of kingfishers"
+
+
+def test_pull_quote_copy_does_not_capture_the_highlight():
+    quote = "We spent decades hiding the river."
+    sel = select(ARTICLE, quote)
+    first_break = ARTICLE.index("\n")
+    new = ARTICLE[:first_break] + "\n“" + quote + "”" + ARTICLE[first_break:]
+    shift = len(quote) + 3
+    assert reanchor(new, sel) == Anchor(sel.start + shift, sel.end + shift, "quote")
+
+
+def test_emoji_before_the_highlight_shift_it_by_code_points():
+    sel = select(ARTICLE, "Storm Shadow and SCALP missiles")
+    new = "🇺🇦🚀 " + ARTICLE  # the flag is two code points (four UTF-16 units)
+    assert reanchor(new, sel) == Anchor(sel.start + 4, sel.end + 4, "quote")
+
+
+def test_rewrapped_quote_is_found_whole():
+    sel = select(ARTICLE, "Engineers removed the culvert roof, widened the channel")
+    new = ARTICLE.replace("culvert roof, widened", "culvert roof,\nwidened")
+    anchor = reanchor(new, sel)
+    assert anchor.method == "fuzzy"
+    assert found_text(new, anchor) == "Engineers removed the culvert roof,\nwidened the channel"
+
+
+def test_highlight_of_a_deleted_heading_is_orphaned():
+    sel = select(ARTICLE, "What the project involves")
+    assert reanchor(ARTICLE.replace("What the project involves\n", ""), sel) is None
+
+
+def test_reanchor_all_agrees_with_reanchor_one_by_one():
+    cases = build_cases(4, seed=3)
+    for case in cases:
+        assert reanchor_all(case.new_text, [case.selector])[0] == reanchor(case.new_text, case.selector)
+
+
+# -- the generated corpus: targets --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_results():
+    results: dict[str, Counter[str]] = {category: Counter() for category in CATEGORIES}
+    times = []
+    for case in build_cases(60, seed=0):
+        started = time.perf_counter()
+        anchor = reanchor(case.new_text, case.selector)
+        times.append(time.perf_counter() - started)
+        results[case.category][judge(case, None if anchor is None else (anchor.start, anchor.end))] += 1
+    return results, times
+
+
+def test_corpus_small_edits_are_reanchored_to_the_right_place(corpus_results):
+    results, _ = corpus_results
+    small = sum((results[c] for c in SMALL_EDITS), Counter())
+    assert small["right"] / small.total() >= 0.95, small
+    for category in SMALL_EDITS:
+        assert results[category]["right"] / results[category].total() >= 0.9, (category, results[category])
+    assert small["wrong"] / small.total() <= 0.01, small
+
+
+def test_corpus_deleted_sentences_are_never_placed_elsewhere(corpus_results):
+    results, _ = corpus_results
+    assert results["sentence_deleted"]["wrong"] == 0, results["sentence_deleted"]
+
+
+def test_corpus_median_time_per_highlight_is_under_two_milliseconds(corpus_results):
+    _, times = corpus_results
+    assert statistics.median(times) <= 0.002
+
+
+# -- properties ---------------------------------------------------------------------
+
+
+@st.composite
+def text_and_range(draw: st.DrawFn, min_length: int = 1) -> tuple[str, int, int]:
+    text = draw(st.text(min_size=min_length, max_size=300))
+    start = draw(st.integers(0, len(text) - min_length))
+    end = draw(st.integers(start + min_length, len(text)))
+    return text, start, end
+
+
+@settings(max_examples=200, deadline=None)
+@given(text_and_range())
+def test_unchanged_text_returns_the_same_range_by_position(args):
+    text, start, end = args
+    assert reanchor(text, make_selector(text, start, end)) == Anchor(start, end, "position")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text_and_range(min_length=TINY_QUOTE_CHARS + 1), st.text(min_size=1, max_size=80), st.data())
+def test_text_inserted_before_a_unique_passage_shifts_it(args, inserted, data):
+    text, start, end = args
+    sel = make_selector(text, start, end)
+    at = data.draw(st.integers(0, start), label="inserted at")
+    new = text[:at] + inserted + text[at:]
+    # A quote found once is that passage; but a tiny quote ("a", "the") whose context
+    # changed too is better orphaned than guessed.
+    assume(len(find_quote(new, sel.exact)) == 1 and len(sel.exact.strip()) > TINY_QUOTE_CHARS)
+    assert reanchor(new, sel) == Anchor(start + len(inserted), end + len(inserted), "quote")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text_and_range(), st.text(min_size=1, max_size=80), st.data())
+def test_text_inserted_before_the_context_shifts_the_passage(args, inserted, data):
+    text, start, end = args
+    sel = make_selector(text, start, end)
+    at = data.draw(st.integers(0, start - len(sel.prefix)), label="inserted at")
+    new = text[:at] + inserted + text[at:]
+    # The passage with its context occurs once: an article that repeats itself
+    # word for word around the highlight leaves nothing to tell the copies apart.
+    whole = sel.prefix + sel.exact + sel.suffix
+    assume(len(find_quote(new, whole)) == 1)
+    assert reanchor(new, sel) == Anchor(start + len(inserted), end + len(inserted), "quote")
