@@ -9,6 +9,7 @@ left into :class:`~reader.core.document.Block`\\ s. EPUB chapters go through the
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import logging
 import re
@@ -443,6 +444,33 @@ def _jsonld_dates(markup: str) -> str | None:
     return None
 
 
+_SOCIAL_TITLE = re.compile(r"""<meta[^>]+(?:property|name)\s*=\s*["'](?:og:title|twitter:title)["']""", re.I)
+_PAGE_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[-|–—·:»]{1,2})\s+")
+
+
+def _choose_title(extracted: str, markup: str, blocks: list[Block]) -> str:
+    """trafilatura's title, unless the page's own <title> disagrees with it.
+
+    With no og:title and several <h1>, trafilatura takes the first <h2>, which on many
+    sites is a widget ("Keyboard shortcuts"). The <title> names the page; of its parts
+    ("Story - Site"), the one that is also a heading of the page is the article's.
+    """
+    head = markup[:METADATA_CHARS]
+    if extracted and _SOCIAL_TITLE.search(head):
+        return extracted
+    m = _PAGE_TITLE.search(head)
+    page_title = collapse(html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(1)))) if m else ""
+    if not page_title or (extracted and extracted.casefold() in page_title.casefold()):
+        return extracted or page_title
+    parts = [p for p in _TITLE_SEPARATOR.split(page_title) if p.strip()]
+    headings = {b.text.casefold() for b in blocks if b.kind == "heading"}
+    for part in parts:
+        if part.casefold() in headings:
+            return part
+    return extracted or page_title
+
+
 def _title_from_name(name: str) -> str:
     path = urlsplit(name).path if "://" in name else name
     stem = Path(path).stem.replace("_", " ").replace("-", " ").strip()
@@ -511,7 +539,7 @@ def parse_html(text: str, name: str, url: str | None = None) -> ImportedArticle:
                 log.debug("metadata extraction failed on %s", shown, exc_info=True)
                 meta = None
 
-    title = collapse(getattr(meta, "title", None) or "")
+    title = _choose_title(collapse(getattr(meta, "title", None) or ""), markup, blocks)
     if not title:
         first_heading = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
         title = first_heading.text if first_heading else _title_from_name(name)

@@ -335,3 +335,17 @@ def test_very_long_page_is_read_without_the_slow_extractor() -> None:
 def test_no_break_spaces_between_words_stay_and_runs_collapse() -> None:
     page = "<html><body><p>&nbsp;&nbsp;Indented with&nbsp;&nbsp;&nbsp;runs, 10&nbsp;km away.&nbsp;</p></body></html>"
     assert parse_html(page, "nbsp.html").text == "Indented with runs, 10\xa0km away."
+
+
+def test_page_title_wins_over_a_widget_heading() -> None:
+    # Two <h1> and no og:title: trafilatura alone would take the help box's <h2>.
+    page = (
+        "<html><head><title>What is rustdoc? - The rustdoc book</title></head><body>"
+        "<div class='help'><h2>Keyboard shortcuts</h2><p>Press S to search.</p></div>"
+        "<nav><h1>The rustdoc book</h1></nav><main><h1>What is rustdoc?</h1>"
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + "</main></body></html>"
+    )
+    article = parse_html(page, "rustdoc.html")
+    assert article.title == "What is rustdoc?"
+    assert STORY[0] in article.text
