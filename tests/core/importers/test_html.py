@@ -338,11 +338,12 @@ def test_no_break_spaces_between_words_stay_and_runs_collapse() -> None:
 
 
 def test_page_title_wins_over_a_widget_heading() -> None:
-    # Two <h1> and no og:title: trafilatura alone would take the help box's <h2>.
+    # An mdBook page: two <h1> and no og:title, so trafilatura alone takes the first
+    # element whose class says "title", the help box's <h2>.
     page = (
         "<html><head><title>What is rustdoc? - The rustdoc book</title></head><body>"
-        "<div class='help'><h2>Keyboard shortcuts</h2><p>Press S to search.</p></div>"
-        "<nav><h1>The rustdoc book</h1></nav><main><h1>What is rustdoc?</h1>"
+        "<div class='help'><h2 class='help-title'>Keyboard shortcuts</h2><p>Press S to search.</p></div>"
+        "<div class='menu-bar'><h1 class='menu-title'>The rustdoc book</h1></div><main><h1>What is rustdoc?</h1>"
         + "".join(f"<p>{p}</p>" for p in STORY)
         + "</main></body></html>"
     )
