@@ -42,5 +42,5 @@ def test_long_text_converts_fast() -> None:
     started = time.perf_counter()
     for offset in range(0, len(text), 97):
         assert table.from_qt(table.to_qt(offset)) == offset
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 1.0
     assert table.to_qt(len(text)) == utf16_len(text)
