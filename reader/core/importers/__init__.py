@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -58,8 +59,11 @@ def read_file_checked(path: Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
         raise ImportFailed(f"{shown} cannot be read: permission denied.") from None
     except OSError as exc:
         raise ImportFailed(f"{shown} cannot be read: {exc.strerror or exc}.") from None
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise ImportFailed(f"{shown} is a directory, not a file.")
+    if not stat.S_ISREG(st.st_mode):
+        # Reading a pipe would wait forever, a device would never end.
+        raise ImportFailed(f"{shown} is not a regular file (it is a device, pipe or socket).")
     if st.st_size > limit:
         raise ImportFailed(
             f"{shown} is too large to import ({st.st_size / 1e6:.1f} MB; the limit is "

@@ -188,3 +188,12 @@ def test_copy_of_sample_imports_through_a_path_with_spaces(tmp_path: Path) -> No
     target = tmp_path / "my saved news.txt"
     shutil.copy(SAMPLE, target)
     assert import_path(target).source_path == str(target.resolve())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_named_pipe_and_device_are_refused_without_blocking(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    refused(pipe, "not a regular file")
+    if Path("/dev/zero").exists():
+        refused("/dev/zero", "not a regular file")
