@@ -305,4 +305,4 @@ def test_kill9_at_random_points_loses_nothing(tmp_path: Path, capsys: pytest.Cap
     with capsys.disabled():
         print("\n" + summary)
     assert survived == run + 1 >= 50
-    assert actions_done > 100, "the kills came too early to test anything"
+    assert actions_done >= 50, "the kills came too early to test anything"
