@@ -167,4 +167,15 @@ def app_lock(home: Path | str | None = None) -> InstanceLock:
     return InstanceLock(paths.lock_path(Path(home) if home is not None else None))
 
 
-__all__ = ["InstanceLock", "app_lock"]
+def index_lock(home: Path | str | None = None) -> InstanceLock:
+    """The lock for writing (or repairing) the search index of a data directory.
+
+    It lives beside the index folder, not in it, because repairing the index replaces that
+    folder. Every process (window, CLI) takes it around opening-with-repair, catching up
+    and rebuilding, so one process never reads or moves what another is half-way writing.
+    Two ``InstanceLock`` objects exclude each other even in one process (two threads).
+    """
+    return InstanceLock(paths.index_dir(Path(home) if home is not None else None).with_name("index.lock"))
+
+
+__all__ = ["InstanceLock", "app_lock", "index_lock"]

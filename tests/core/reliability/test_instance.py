@@ -104,3 +104,22 @@ def test_cli_writes_while_a_window_holds_the_lock(
         assert capsys.readouterr().out.splitlines()[-1] == "tags of 1: while-open"
     finally:
         window.release()
+
+
+def test_index_lock_lives_beside_the_index_and_excludes_threads(reader_home: Path) -> None:
+    import threading
+
+    from reader.core.instance import index_lock
+
+    first, second = index_lock(reader_home), index_lock(reader_home)
+    assert first.path.parent == paths.index_dir(reader_home).parent
+    assert first.path != paths.lock_path(reader_home)
+    assert first.try_acquire()
+    results: list[bool] = []
+    worker = threading.Thread(target=lambda: results.append(second.acquire(timeout=0.2)))
+    worker.start()
+    worker.join()
+    assert results == [False]
+    first.release()
+    assert second.acquire(timeout=1)
+    second.release()
