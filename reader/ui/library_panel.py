@@ -78,14 +78,20 @@ class ArticleListModel(QAbstractListModel):
 
     def set_reading_state(self, article_id: int, state: str) -> None:
         """Update one row in place (reading changes never re-query the whole list)."""
+        self.update_row(article_id, reading_state=state)
+
+    def update_row(self, article_id: int, **fields: object) -> None:
+        """Change some fields of one row in place, without re-querying 10,000 rows."""
         row = self._row_of.get(article_id)
-        if row is None or self.rows[row].reading_state == state:
+        if row is None:
             return
         from dataclasses import replace
 
-        self.rows[row] = replace(self.rows[row], reading_state=state)
-        index = self.index(row)
-        self.dataChanged.emit(index, index)
+        updated = replace(self.rows[row], **fields)  # type: ignore[arg-type]
+        if updated != self.rows[row]:
+            self.rows[row] = updated
+            index = self.index(row)
+            self.dataChanged.emit(index, index)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)

@@ -465,8 +465,7 @@ class MainWindow(QMainWindow):
 
     # -- what changed ----------------------------------------------------------------------------
     def apply_changes(self, changes: Changes) -> None:
-        if changes.library_list:
-            self.library_panel.reload(tags=changes.tags)
+        self._refresh_library_list(changes)
         current = self.view.article_id
         if current is None:
             if changes.added and self.view.article is None:
@@ -496,6 +495,28 @@ class MainWindow(QMainWindow):
                 self._reload_if_content_changed(current)
         elif changes.tags:
             self.sidebar.refresh_tags()
+
+    def _refresh_library_list(self, changes: Changes) -> None:
+        """Re-query the list only when rows come, go or may change order; else patch rows."""
+        panel = self.library_panel
+        partial = (changes.highlights or changes.notes or changes.tags) and len(changes.articles) <= 20
+        if changes.added or changes.deleted or (changes.articles and not partial) or (
+            changes.tags and panel.model.tag
+        ):
+            panel.reload(tags=changes.tags or bool(changes.added or changes.deleted))
+            return
+        if changes.tags:
+            panel.reload_tags()
+        for article_id in changes.articles:
+            if panel.model.row_of(article_id) is None:
+                continue
+            fields: dict[str, Any] = {}
+            if changes.highlights:
+                fields["highlight_count"] = len(self.library.highlights(article_id))
+            if changes.tags:
+                fields["tags"] = tuple(sorted(self.library.article_tags(article_id), key=str.casefold))
+            if fields:
+                panel.model.update_row(article_id, **fields)
 
     def _reload_if_content_changed(self, article_id: int) -> None:
         try:
