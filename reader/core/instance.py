@@ -142,7 +142,7 @@ class InstanceLock:
             os.close(fd)
 
     def describe_holder(self) -> str | None:
-        """"Another Reader is running (pid N)." when someone else holds the lock, else None."""
+        """The sentence "Another Reader is running (pid N)." when another process holds the lock, else None."""
         pid = self.held_by()
         if pid is None or (self._fd is not None):
             return None
