@@ -521,6 +521,11 @@ class ArticleView(QTextBrowser):
 
     # -- user input ------------------------------------------------------------------------
     def _report_selection(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
+            self._selection_timer.start()  # still dragging: offer the popup once the button is up
+            return
         start, end = self.selection_offsets()
         self.selectionReady.emit(start, end)
 

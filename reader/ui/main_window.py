@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
         self.header = ArticleHeader(self)
         self.header.hide()
         self.view.columnChanged.connect(self.header.set_column)
-        self.view.verticalScrollBar().valueChanged.connect(lambda v: self.header.set_compact(v > 48))
+        self.view.verticalScrollBar().valueChanged.connect(self._view_scrolled)
         centre = QWidget(self)
         col = QVBoxLayout(centre)
         col.setContentsMargins(0, 0, 0, 0)
@@ -528,6 +528,18 @@ class MainWindow(QMainWindow):
             self.header.show_article(article)
             self.sidebar.show_article(article)
         self.setWindowTitle(f"{article.title} — Reader")
+
+    def _view_scrolled(self, value: int) -> None:
+        self.header.set_compact(value > 48)
+        popup = getattr(self, "selection_popup", None)  # scrolls may come while the window is built
+        if popup is not None and popup.isVisible():  # keep the popup by its selection, or let it go
+            rect = self.view.selection_rect()
+            viewport = self.view.viewport()
+            local = viewport.mapFromGlobal(rect.center())
+            if viewport.rect().contains(local):
+                self.selection_popup.show_at(rect)
+            else:
+                self.selection_popup.hide()
 
     # -- highlighting ------------------------------------------------------------------------------
     def _selection_ready(self, start: int, end: int) -> None:

@@ -298,6 +298,7 @@ class NoteCard(QFrame):
     """One note: rendered Markdown; click to edit in plain text, saved as typed."""
 
     saveRequested = Signal(object, str)  # the card, the body
+    deleteRequested = Signal(object)  # the card
 
     def __init__(self, note: Note | None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -306,6 +307,18 @@ class NoteCard(QFrame):
         self.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
+        layout.setSpacing(2)
+        top = QHBoxLayout()
+        self.when = QLabel(self)
+        self.when.setProperty("role", "muted")
+        top.addWidget(self.when, 1)
+        self.delete_button = QToolButton(self)
+        self.delete_button.setText("Delete")
+        self.delete_button.setObjectName("deleteNote")
+        self.delete_button.setToolTip("Delete this note (Ctrl+Z brings it back)")
+        self.delete_button.clicked.connect(lambda: self.deleteRequested.emit(self))
+        top.addWidget(self.delete_button)
+        layout.addLayout(top)
         self.stack = QStackedWidget(self)
         self.viewer = _MarkdownView(self)
         self.viewer.clicked.connect(self.start_editing)
@@ -321,9 +334,15 @@ class NoteCard(QFrame):
         self.editor.textChanged.connect(self._timer.start)
         self.editor.installEventFilter(self)
         self._body = note.body if note else ""
+        self.set_when(note)
         self.editor.setPlainText(self._body)
         self._timer.stop()
         self._render()
+
+    def set_when(self, note: Note | None) -> None:
+        from reader.ui.library_panel import short_date
+
+        self.when.setText(f"Edited {short_date(note.updated)}" if note else "New note")
 
     @property
     def editing(self) -> bool:
@@ -458,6 +477,7 @@ class NotesBox(QWidget):
             if card.note_id is None or card.note_id in by_id:
                 if card.note_id is not None:
                     card.set_body(by_id[card.note_id].body)
+                    card.set_when(by_id[card.note_id])
                 keep.append(card)
             else:
                 card.deleteLater()
@@ -471,6 +491,7 @@ class NotesBox(QWidget):
 
     def _add_card(self, card: NoteCard) -> None:
         card.saveRequested.connect(self._save)
+        card.deleteRequested.connect(self._delete)
         self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
         self.cards.append(card)
 
@@ -495,6 +516,15 @@ class NotesBox(QWidget):
             card.note_id = self.library.add_note(self.article_id, body).id
         else:
             self.library.update_note(card.note_id, body)
+
+    def _delete(self, card: NoteCard) -> None:
+        card._timer.stop()
+        if card.note_id is not None:
+            self.library.delete_note(card.note_id)  # the refresh that follows removes the card
+        else:
+            self.cards.remove(card)
+            card.deleteLater()
+            self._update_empty()
 
     def _flush(self) -> None:
         for card in self.cards:

@@ -335,3 +335,16 @@ def test_annotating_patches_the_list_row_without_requerying(
     row = window.library_panel.model.rows[0]
     assert row.highlight_count == 1
     assert queries == []
+
+
+def test_a_note_can_be_deleted_and_brought_back(qtbot: object, window: MainWindow, library: Library, sample_id: int) -> None:
+    library.add_note(sample_id, "Keep *this* thought")
+    window.open_article(sample_id)
+    [card] = window.sidebar.notes.cards
+    assert card.when.text().startswith("Edited")
+    qtbot.mouseClick(card.delete_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert library.notes(sample_id) == []
+    qtbot.waitUntil(lambda: not window.sidebar.notes.cards)  # type: ignore[attr-defined]
+    window.act_undo.trigger()
+    qtbot.waitUntil(lambda: len(window.sidebar.notes.cards) == 1)  # type: ignore[attr-defined]
+    assert window.sidebar.notes.cards[0].body == "Keep *this* thought"
