@@ -75,9 +75,10 @@ def test_two_processes_and_the_cli_write_at_once(tmp_path: Path) -> None:
     shell_out, shell_err = shell.communicate(timeout=240)
     for proc, (out, err) in zip(drivers, outputs):
         assert proc.returncode == 0, err[-3000:]
-        assert err == ""
+        # Warnings here are the search index tripping over another process's writes.
+        assert err == "", f"a writer complained: {err[-3000:]}"
     assert shell.returncode == 0, shell_err
-    assert shell_err == "", shell_err
+    assert shell_err == "", f"the CLI complained: {shell_err[-3000:]}"
 
     expected = State()
     for out, _ in outputs:
