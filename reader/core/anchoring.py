@@ -482,7 +482,7 @@ class _Anchorer:
         spans = []
         for p in after_head:
             ends = [s for s in before_tail if p < s <= p + 3 * n + 64]
-            spans.append((p, min(ends)) if ends else (p, p + n))
+            spans.append((p, min(ends)) if ends else (p, min(len(self.text), p + n)))
         for s in before_tail:
             starts = [p for p in after_head if p < s <= p + 3 * n + 64]
             spans.append((max(starts), s) if starts else (max(0, s - n), s))
@@ -561,6 +561,7 @@ class _Anchorer:
         whitespace at an end where it had none."""
         text = self.text
         exact = sel.exact
+        start, end = max(0, start), min(len(text), end)
         if not exact[0].isspace():
             while start < end and text[start].isspace():
                 start += 1

@@ -12,7 +12,7 @@ import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from reader.core.anchoring import Selector, make_selector
 
@@ -406,9 +406,13 @@ EDITS: dict[str, Callable] = {
 def build_cases(n_per_category: int, seed: int = 0, article_chars: int = 0) -> list[Case]:
     """``n_per_category`` cases of every edit kind, on the base article or, with
     ``article_chars``, on generated articles about that long."""
+    return list(iter_cases(n_per_category, seed, article_chars))
+
+
+def iter_cases(n_per_category: int, seed: int = 0, article_chars: int = 0) -> Iterator[Case]:
+    """:func:`build_cases` one at a time, for corpora too large to hold at once."""
     rng = random.Random(seed)
     articles = [base_article()] if not article_chars else [long_article(rng, article_chars) for _ in range(3)]
-    cases = []
     for category in CATEGORIES:
         made = 0
         attempts = 0
@@ -434,9 +438,8 @@ def build_cases(n_per_category: int, seed: int = 0, article_chars: int = 0) -> l
                 # The edit made the quote anew (an insertion ending in its first word):
                 # both places would be defensible answers.
                 continue
-            cases.append(Case(category, text, new_text, make_selector(text, start, end), truth, kind))
+            yield Case(category, text, new_text, make_selector(text, start, end), truth, kind)
             made += 1
-    return cases
 
 
 def quote_changed(case: Case) -> bool:

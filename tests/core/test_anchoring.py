@@ -147,6 +147,13 @@ def test_rewrapped_quote_is_found_whole():
     assert found_text(new, anchor) == "Engineers removed the culvert roof,\nwidened the channel"
 
 
+def test_highlight_at_the_end_survives_the_text_being_cut_short():
+    sel = select(ARTICLE, "asked to visit the site.")
+    cut = ARTICLE[: ARTICLE.index("asked to visit")] + "asked"
+    assert reanchor(cut, sel) is None
+    assert reanchor(cut + " to visit the site.", sel) == Anchor(sel.start, sel.end, "position")
+
+
 def test_highlight_of_a_deleted_heading_is_orphaned():
     sel = select(ARTICLE, "What the project involves")
     assert reanchor(ARTICLE.replace("What the project involves\n", ""), sel) is None
