@@ -46,6 +46,7 @@ def _swatch_button(name: str, index: int, parent: QWidget) -> QToolButton:
     button.setToolTip(f"{name.capitalize()} ({index + 1})")
     button.setAccessibleName(f"Highlight {name}")
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setFixedSize(22, 22)  # a round swatch, whatever the style's button padding
     color = themes.swatch_color(name).name()
     button.setStyleSheet(f"QToolButton {{ background: {color}; }}")
     return button

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
@@ -47,6 +49,7 @@ from reader.core.models import Article, Highlight, Note
 from reader.ui import theme as themes
 
 HighlightRole = Qt.ItemDataRole.UserRole + 1
+_MARKDOWN_MARKS = re.compile(r"(^\s*(#{1,6}|>|[-*+]|\d+[.)])\s+)|`+|~~|(?<!\w)[*_]+|[*_]+(?!\w)")
 
 
 class FlowLayout(QLayout):
@@ -254,6 +257,7 @@ class HighlightDelegate(QStyledItemDelegate):
             painter.setFont(note_font)
             painter.setPen(text_color)
             first = h.note.strip().splitlines()[0] if h.note.strip() else ""
+            first = _MARKDOWN_MARKS.sub("", first).strip()  # a preview reads as words, not syntax
             painter.drawText(QRect(inner.left(), y, inner.width(), fm.lineSpacing()), Qt.AlignmentFlag.AlignLeft,
                              QFontMetrics(note_font).elidedText("✎ " + first, Qt.TextElideMode.ElideRight, inner.width()))
             painter.setFont(option.font)
