@@ -348,3 +348,39 @@ def test_a_note_can_be_deleted_and_brought_back(qtbot: object, window: MainWindo
     window.act_undo.trigger()
     qtbot.waitUntil(lambda: len(window.sidebar.notes.cards) == 1)  # type: ignore[attr-defined]
     assert window.sidebar.notes.cards[0].body == "Keep *this* thought"
+
+
+def test_hostile_html_shows_as_text_and_loads_nothing(
+    qtbot: object, window: MainWindow, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "hostile.html"
+    page.write_text(
+        "<html><head><title>Hostile page</title><script>alert('x')</script>"
+        "<link rel=stylesheet href='http://evil.example/s.css'></head><body><article>"
+        "<h1>Hostile page</h1><p onclick='steal()'>Plain words "
+        "<a href='javascript:alert(1)'>bad link</a> and <a href='https://example.org/ok'>good link</a>.</p>"
+        "<img src='http://evil.example/track.png' alt='tracking pixel'>"
+        "<p>More text so the article has a body worth reading, with a second sentence.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    asked: list[str] = []
+    monkeypatch.setattr(window.view, "loadResource", lambda kind, url: asked.append(url.toString()))
+    window.import_sources([str(page)])
+    qtbot.waitUntil(lambda: "Plain words" in window.view.text, timeout=10_000)  # type: ignore[attr-defined]
+    shown = window.view.document().toPlainText()
+    assert "alert" not in shown and "steal" not in shown
+    block = window.view.document().begin()
+    hrefs = set()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            assert not fmt.isImageFormat()
+            if fmt.isAnchor():
+                hrefs.add(fmt.anchorHref())
+            it += 1
+        block = block.next()
+    assert "javascript:alert(1)" not in hrefs
+    qtbot.wait(50)  # type: ignore[attr-defined]
+    assert asked == []
