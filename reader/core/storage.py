@@ -11,6 +11,7 @@ it has seen, so catching up after a crash is "index everything newer than that".
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -217,12 +218,20 @@ class Storage:
         self.backups.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = self.backups / f"library-{stamp}-{label}.sqlite3"
-        dest = sqlite3.connect(target)
+        # Written under another name and renamed when whole: a crash or a full disk
+        # mid-copy must not leave a file that looks like a good backup.
+        partial = target.with_name(target.name + ".part")
         try:
-            with self._lock:
-                self.conn.backup(dest)
-        finally:
-            dest.close()
+            dest = sqlite3.connect(partial)
+            try:
+                with self._lock:
+                    self.conn.backup(dest)
+            finally:
+                dest.close()
+            os.replace(partial, target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         return target
 
     # -- transactions ----------------------------------------------------------------

@@ -202,3 +202,28 @@ def test_corrupt_database_is_one_sentence_and_not_overwritten(
         assert err.startswith(f"reader: The library at '{db}' is damaged")
         assert err.count("\n") == 1 and "Traceback" not in err
     assert db.read_bytes() == content
+
+
+def test_no_room_for_the_backup_means_no_migration_and_no_half_backup(
+    reader_home: Path, next_migration: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = paths.database_path(reader_home)
+    build_old_database(db, SCHEMA_VERSION)
+    real_connect = sqlite3.connect
+
+    def connect(target: object, *args: object, **kwargs: object) -> sqlite3.Connection:
+        conn = real_connect(target, *args, **kwargs)  # type: ignore[arg-type]
+        if Path(str(target)).parent == paths.backups_dir(reader_home):  # a disk that fills up at once
+            conn.execute("PRAGMA max_page_count = 2")
+        return conn
+
+    monkeypatch.setattr(storage.sqlite3, "connect", connect)
+    with pytest.raises(StorageError, match=r"^The disk holding '.*' is full; nothing was changed\.$"):
+        Library(reader_home, search=False)
+    monkeypatch.setattr(storage.sqlite3, "connect", real_connect)
+    assert list(paths.backups_dir(reader_home).iterdir()) == []  # no file that looks like a backup
+    check = sqlite3.connect(db)
+    try:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # not migrated
+    finally:
+        check.close()
