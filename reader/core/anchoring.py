@@ -41,7 +41,7 @@ LONG_QUOTE_CHARS = 64
 # English passages score about 0.15 on average and rarely above 0.5; one that kept one
 # side of its context and lost the other scores about 0.6, and is better orphaned
 # unless it is near the old place: an article often repeats a phrase.
-SHORT_QUOTE_MIN_CONTEXT = 0.7
+SHORT_QUOTE_MIN_CONTEXT = 0.75
 # An approximate match must keep at least this much of the quote (rapidfuzz ratio).
 FUZZY_MIN_QUOTE = 0.75
 # ...and then its context must agree at least this much, plus FUZZY_CONTEXT_PER_LOSS
