@@ -55,6 +55,7 @@ class _Rendered:
     article: Article
     text: str
     table: TextPositions
+    image_blocks: tuple[int, ...] = ()  # Qt positions where image placeholders start
 
 
 class ArticleView(QTextBrowser):
@@ -163,7 +164,9 @@ class ArticleView(QTextBrowser):
         """Render ``article``; scroll to ``at`` (a Python offset) or its saved reading position."""
         self._position_timer.stop()
         text = article.document.text
-        self._rendered = _Rendered(article, text, positions(text))
+        table = positions(text)
+        images = tuple(table.to_qt(start) for block, start, _ in article.document.iter_ranges() if block.kind == "image")
+        self._rendered = _Rendered(article, text, table, images)
         self._highlights = {h.id: h for h in article.highlights if not h.orphaned}
         self._find_matches, self._find_current, self._flash = [], -1, []
         self._reported_end = article.reading_state == "done"
@@ -519,6 +522,31 @@ class ArticleView(QTextBrowser):
             self._position_timer.stop()
             self._report_position()
 
+    def paintEvent(self, event: object) -> None:
+        super().paintEvent(event)  # type: ignore[arg-type]
+        if self._rendered and self._rendered.image_blocks:
+            self._paint_image_frames()
+
+    def _paint_image_frames(self) -> None:
+        """Images are never loaded: their alt text sits in a dashed frame, so it reads as a placeholder."""
+        from PySide6.QtGui import QPainter, QPen
+
+        doc = self.document()
+        layout = doc.documentLayout()
+        dy = self.verticalScrollBar().value()
+        height = self.viewport().height()
+        painter = QPainter(self.viewport())
+        pen = QPen(QColor(themes.article_colors(self.theme).muted))
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for pos in self._rendered.image_blocks if self._rendered else ():
+            rect = layout.blockBoundingRect(doc.findBlock(pos)).translated(0, -dy)
+            if rect.bottom() < 0 or rect.top() > height:
+                continue
+            painter.drawRoundedRect(rect.adjusted(1, -6, -1, 6), 6, 6)
+        painter.end()
+
     # -- user input ------------------------------------------------------------------------
     def _report_selection(self) -> None:
         from PySide6.QtWidgets import QApplication
@@ -711,16 +739,19 @@ def _block_formats(
     elif kind == "list_item":
         fmt.setBottomMargin(6)
     elif kind == "code":
+        # Each code line is a block: single line height and no margins keep the background whole.
         fmt.setBackground(QColor(colors.code_bg))
         fmt.setNonBreakableLines(True)
-        fmt.setLineHeight(125, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        fmt.setLeftMargin(8)
+        fmt.setLineHeight(100, QTextBlockFormat.LineHeightTypes.SingleHeight.value)
+        fmt.setTextIndent(12)
         fmt.setBottomMargin(0)
         char.setFontFamilies(mono)
         char.setFontFixedPitch(True)
         char.setProperty(QTextFormat.Property.FontSizeAdjustment, -1)
     elif kind == "image":
         fmt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        fmt.setTopMargin(16)
+        fmt.setBottomMargin(22)
         char.setFontItalic(True)
         char.setForeground(QColor(colors.muted))
         char.setProperty(QTextFormat.Property.FontSizeAdjustment, -1)
@@ -739,11 +770,19 @@ def _insert_inline(
     if block.kind == "code":
         # Each line break of a code block is one position, as its "\n" is one character.
         lines = text.split("\n")
+        first_fmt = QTextBlockFormat(cursor.blockFormat())
+        first_fmt.setTopMargin(6)
+        cursor.setBlockFormat(first_fmt)
         for n, line in enumerate(lines):
             if n:
-                cursor.insertBlock(cursor.blockFormat(), char_fmt)
+                line_fmt = QTextBlockFormat(first_fmt)
+                line_fmt.setTopMargin(0)
+                cursor.insertBlock(line_fmt, char_fmt)
             if line:
                 cursor.insertText(clean(line), char_fmt)
+        last_fmt = QTextBlockFormat(cursor.blockFormat())
+        last_fmt.setBottomMargin(16)
+        cursor.setBlockFormat(last_fmt)
         return
     cuts = {0, len(text)}
     for span in block.spans:
