@@ -76,7 +76,7 @@ SANDWICH_MIN_CONTEXT = 0.9
 # ...a passage is the quote if it keeps this share of the quote's characters in order.
 SANDWICH_MIN_KEPT = 0.7
 # ...or this share, when the context on both sides is unchanged.
-SAME_PLACE_MIN_KEPT = 0.5
+SAME_PLACE_MIN_KEPT = 0.3
 # How many characters of the context are looked up verbatim, and how many hits kept.
 _CONTEXT_PROBE = 16
 _MAX_PROBE_HITS = 8
