@@ -51,7 +51,7 @@ META_FILE = "reader-index.json"
 LOCK_FILE = "MAIN_WRITELOCK"   # Whoosh's writer lock: index name + "_WRITELOCK"
 BATCH = 250                     # records read from SQLite at a time while indexing
 BULK_THRESHOLD = 2000           # from this many pending articles on, index with the bulk writer
-BULK_PROCS = int(os.environ.get("READER_INDEX_PROCS", "1"))  # >1: Whoosh's multi-process writer
+BULK_PROCS = int(os.environ.get("READER_INDEX_PROCS", "0"))  # 0: decide (see _bulk_procs)
 MERGE_IDLE_SECONDS = 1.0        # merge only after the writer has been idle this long
 MERGE_FACTOR = 8                # this many segments of one size tier: merge them in the background
 SMALL_SEGMENT_DOCS = 1000       # bigger segments (bulk catch-ups, rebuilds) are never merged
@@ -110,7 +110,8 @@ class SearchResult:
 
 
 class SearchResults(list):
-    """The ranked results, with ``total`` matches and a ``suggestion`` when nothing matched."""
+    """The ranked results, with ``total`` matches (exact when fewer than the limit, else an
+    estimate) and a ``suggestion`` when nothing matched."""
 
     def __init__(self, items: Iterable[SearchResult] = (), total: int = 0, suggestion: str | None = None):
         super().__init__(items)
@@ -189,8 +190,7 @@ class SearchIndex:
         self._last_seq = 0
         self._vocab: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._filters: dict[tuple[int, str], frozenset[int]] = {}
-        self._parser = sq.make_parser(self.schema)
-        self._plain_parser = sq.make_plain_parser(self.schema)
+        self._parsers = sq.Parsers(self.schema)
         self._stem = self.schema["text"].analyzer
         with self._write_lock:
             self._open()
@@ -446,10 +446,19 @@ class SearchIndex:
         self._maybe_merge()
         return indexed, stopped_at is None
 
+    @staticmethod
+    def _bulk_procs() -> int:
+        """Processes for a bulk write. Whoosh's multi-process writer forks, which is only safe
+        when no other thread runs (the CLI, a benchmark), not under the window's worker threads."""
+        if BULK_PROCS:
+            return BULK_PROCS
+        return 2 if (os.cpu_count() or 1) >= 2 and threading.active_count() == 1 else 1
+
     def _writer(self, bulk: bool, ix: Any = None) -> Any:
         ix = ix or self._ix
-        if bulk and BULK_PROCS > 1:
-            return ix.writer(procs=BULK_PROCS, multisegment=True, limitmb=256, timeout=WRITER_TIMEOUT)
+        procs = self._bulk_procs() if bulk else 1
+        if procs > 1:
+            return ix.writer(procs=procs, multisegment=True, limitmb=256, timeout=WRITER_TIMEOUT)
         return ix.writer(limitmb=256 if bulk else 32, timeout=WRITER_TIMEOUT)
 
     def rebuild(self, progress: Progress | None = None, cancel: Cancel | None = None) -> int:
@@ -606,13 +615,13 @@ class SearchIndex:
     def _search(self, text: str, limit: int, suggest: bool) -> SearchResults:
         with self._read_lock:
             searcher = self._searcher
-            q = sq.parse(self._parser, self._plain_parser, text)
+            q = sq.parse(self._parsers, text)
             q, date_queries = sq.split_date_filters(q)
             if not date_queries and not sq.has_words(q):
                 raise InvalidSearchQueryError(f"The search query '{sq.shown(text)}' has no words to search for.")
             reader = searcher.reader()
             q = sq.QueryRewriter(reader, self._fuzzy_vocab, self._analyze).rewrite(q)
-            q = q.normalize()
+            q = sq.use_tree_unions(q.normalize())
             docfilter = self._date_filter(searcher, date_queries) if date_queries else None
             if docfilter is not None and not docfilter:
                 return SearchResults([], total=0)
@@ -628,7 +637,8 @@ class SearchIndex:
             return [], 0
         r = searcher.search(q, limit=limit, filter=docfilter)
         hits = [(docnum, score or 0.0) for score, docnum in r.top_n]
-        total = len(r) if r.scored_length() >= limit else r.scored_length()
+        # Counting every match of a common word costs as much as the search: estimate it then.
+        total = r.scored_length() if r.scored_length() < limit else max(r.estimated_length(), limit)
         return hits, total
 
     def _date_filter(self, searcher: Any, date_queries: list[wq.Query]) -> frozenset[int]:
@@ -777,7 +787,7 @@ class SearchIndex:
             corrected.append(replacements.get(i, m.group(0)))
         corrected_text = " ".join(corrected)
         try:
-            cq = self._plain_parser.parse(corrected_text).normalize()
+            cq = sq.use_tree_unions(self._parsers.plain.parse(corrected_text).normalize())
             hits, _ = self._run(searcher, cq, 1, None)
         except Exception:
             return None
