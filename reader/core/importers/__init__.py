@@ -20,6 +20,12 @@ from reader.core.errors import ImportFailed
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
+
+def megabytes(n: int) -> str:
+    """Sizes in messages, in the MB (MiB) the limit is set in."""
+    value = n / (1024 * 1024)
+    return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB"
+
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -66,8 +72,8 @@ def read_file_checked(path: Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
         raise ImportFailed(f"{shown} is not a regular file (it is a device, pipe or socket).")
     if st.st_size > limit:
         raise ImportFailed(
-            f"{shown} is too large to import ({st.st_size / 1e6:.1f} MB; the limit is "
-            f"{limit / 1e6:.0f} MB)."
+            f"{shown} is too large to import ({megabytes(st.st_size)}; the limit is "
+            f"{megabytes(limit)})."
         )
     try:
         with path.open("rb") as fh:
@@ -79,7 +85,7 @@ def read_file_checked(path: Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
     except OSError as exc:
         raise ImportFailed(f"{shown} cannot be read: {exc.strerror or exc}.") from None
     if len(data) > limit:  # grew while we read it, or a special file
-        raise ImportFailed(f"{shown} is too large to import (the limit is {limit / 1e6:.0f} MB).")
+        raise ImportFailed(f"{shown} is too large to import (the limit is {megabytes(limit)}).")
     return data
 
 
@@ -141,7 +147,7 @@ def import_bytes(
     """Import raw bytes; ``name`` is what messages call the input (a path or a URL)."""
     shown = describe(name)
     if len(data) > MAX_IMPORT_BYTES:
-        raise ImportFailed(f"{shown} is too large to import (the limit is {MAX_IMPORT_BYTES / 1e6:.0f} MB).")
+        raise ImportFailed(f"{shown} is too large to import (the limit is {megabytes(MAX_IMPORT_BYTES)}).")
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ImportFailed(f"{shown} is empty.")
     suffix = Path(name.split("?", 1)[0].split("#", 1)[0]).suffix

@@ -117,17 +117,28 @@ def _clean(line: str) -> str:
     return " ".join(line.replace("\t", " ").split())
 
 
-def parse_text(text: str, name: str) -> ImportedArticle:
-    paragraphs = [p for p in (_clean(p) for p in _paragraphs(text)) if p]
-    if not paragraphs:
-        return ImportedArticle(title=Path(name).stem or name, document=Document(()), format="text")
+def _split_title(text: str) -> tuple[str | None, str]:
+    """The first line when it can be a title, and the text after it.
 
-    title = paragraphs[0]
-    rest = paragraphs[1:]
-    if len(title) > MAX_TITLE_CHARS or len(paragraphs) == 1:
+    Taken off before paragraphs are found, so a title followed directly by a hard-wrapped
+    paragraph is not joined into it.
+    """
+    stripped = text.lstrip("\n \t")
+    first, _, rest = stripped.partition("\n")
+    first = _clean(first)
+    if not first or len(first) > MAX_TITLE_CHARS or not rest.strip():
+        return None, text
+    return first, rest
+
+
+def parse_text(text: str, name: str) -> ImportedArticle:
+    title, body = _split_title(text)
+    rest = [p for p in (_clean(p) for p in _paragraphs(body)) if p]
+    if not rest:
+        return ImportedArticle(title=title or Path(name).stem or name, document=Document(()), format="text")
+    if title is None:
         # No title line: the file's name is the title and every line is body.
         title = Path(name).stem.replace("_", " ").replace("-", " ").strip() or name
-        rest = paragraphs
 
     published = None
     for i, line in enumerate(rest[:4]):

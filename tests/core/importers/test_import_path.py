@@ -83,7 +83,7 @@ def test_too_large_without_writing_it(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     with big.open("wb") as fh:
         fh.truncate(MAX_IMPORT_BYTES + 1)  # sparse: no 50 MB written
-    refused(big, r"too large to import \(52\.4 MB; the limit is 52 MB\)")
+    refused(big, r"too large to import \(50\.0 MB; the limit is 50 MB\)")
 
 
 def test_missing_path(tmp_path: Path) -> None:
