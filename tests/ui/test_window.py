@@ -384,3 +384,38 @@ def test_hostile_html_shows_as_text_and_loads_nothing(
     assert "javascript:alert(1)" not in hrefs
     qtbot.wait(50)  # type: ignore[attr-defined]
     assert asked == []
+
+
+def test_help_lists_the_keyboard_shortcuts_and_about(
+    qtbot: object, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QDialog, QTableWidget
+
+    shown: list[QDialog] = []
+    monkeypatch.setattr(QDialog, "exec", lambda self: shown.append(self) or 0)
+    window.act_shortcuts.trigger()
+    table = shown[0].findChild(QTableWidget, "shortcutsTable")
+    keys = {table.item(r, 0).text() for r in range(table.rowCount())}
+    assert {"Ctrl+F", "1 – 6", "Ctrl+Z", "F11"} <= keys
+    about: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _p, _t, text: about.append(text))
+    window.act_about.trigger()
+    assert "Reader" in about[0] and str(window.library.home) in about[0]
+
+
+def test_cancelling_an_import_keeps_what_was_imported(
+    qtbot: object, window: MainWindow, library: Library, tmp_path: Path
+) -> None:
+    files = []
+    for i in range(40):
+        path = tmp_path / f"note-{i:02}.txt"
+        path.write_text(f"Title {i}\n\nBody of note {i}.\n", encoding="utf-8")
+        files.append(str(path))
+    job = window.import_sources(files)
+    assert job is not None
+    job.cancel()  # what the progress dialog's Cancel button does
+    qtbot.waitUntil(job.done.is_set, timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "Import:" in window.status.text() or "Nothing" in window.status.text())  # type: ignore[attr-defined]
+    assert library.count() < 40
+    assert window.library_panel.model.rowCount() == library.count()
+    assert window.isVisible()
