@@ -24,6 +24,7 @@ moved keeps its own words around the quote, not its neighbours).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -80,6 +81,13 @@ SAME_PLACE_MIN_KEPT = 0.3
 # How many characters of the context are looked up verbatim, and how many hits kept.
 _CONTEXT_PROBE = 16
 _MAX_PROBE_HITS = 8
+# A quote longer than this is looked for approximately by _PIECES pieces of it, of
+# _PIECE_CHARS characters each, found verbatim.
+_PIECES_ABOVE_CHARS = 256
+_PIECES = 8
+_PIECE_CHARS = 24
+# Aligning a quote longer than this with its surroundings costs too much (quadratic).
+_REFINE_MAX_CHARS = 10_000
 # Size of the text slice searched at once by the whole-text fuzzy pass.
 _CHUNK_CHARS = 8192
 
@@ -426,9 +434,18 @@ class _Anchorer:
         n = len(sel.exact)
         # Only whitespace here: searching without case is slow on a long text, and the
         # alignment below finds a quote whose case changed.
-        loose = find_quote_loose(text, sel.exact, ignore_case=False) if len(sel.exact.split()) > 1 else []
+        # A long quote's pieces (below) find it with other whitespace too.
+        short_phrase = len(sel.exact.split()) > 1 and n <= _PIECES_ABOVE_CHARS
+        loose = find_quote_loose(text, sel.exact, ignore_case=False) if short_phrase else []
         best = self.best_candidate(sel, loose, refine=False)
         if best is not None and best[0] >= CLEAR_SCORE:
+            return best
+        if n > _PIECES_ABOVE_CHARS:
+            # rapidfuzz's partial alignment slows down with the square of a long quote;
+            # pieces of it found verbatim say where it is as well.
+            best_long = self.best_candidate(sel, self.piece_candidates(sel) + self.context_candidates(sel, 0, len(text)))
+            if best_long is not None and (best is None or best_long[0] > best[0]):
+                best = best_long
             return best
         reach = max(256, 2 * n)
         lo, hi = max(0, sel.start - reach), min(len(text), sel.end + reach)
@@ -467,6 +484,18 @@ class _Anchorer:
             return [(lo, hi)]
         return [(lo + found.dest_start, lo + found.dest_end)]
 
+    def piece_candidates(self, sel: Selector) -> list[tuple[int, int]]:
+        """Where a long quote would start, by the votes of pieces of it found verbatim
+        (common pieces, found everywhere, do not vote)."""
+        quote, n = sel.exact, len(sel.exact)
+        votes: Counter[int] = Counter()
+        for i in range(_PIECES):
+            offset = (n - _PIECE_CHARS) * i // (_PIECES - 1)
+            hits = self.occurrences(quote[offset : offset + _PIECE_CHARS])
+            if len(hits) <= _MAX_PROBE_HITS:
+                votes.update(hit - offset for hit in hits)
+        return [(max(0, start), min(len(self.text), start + n)) for start, _ in votes.most_common(4)]
+
     def context_candidates(self, sel: Selector, lo: int, hi: int) -> list[tuple[int, int]]:
         """Spans that follow the prefix's end or precede the suffix's start, verbatim:
         they find a quote changed too much for the alignment (a short phrase with a long
@@ -501,7 +530,8 @@ class _Anchorer:
         for rough in spans:
             if refine:
                 tried.add(self.snap(sel, *rough))
-                tried.add(self.refine(sel, *rough))
+                if n <= _REFINE_MAX_CHARS:
+                    tried.add(self.refine(sel, *rough))
             else:
                 tried.add(rough)
         for start, end in tried:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import statistics
 import time
 from collections import Counter
@@ -22,7 +23,14 @@ from reader.core.anchoring import (
     reanchor_all,
 )
 from reader.core.errors import InvalidInput
-from tests.core.anchoring_corpus import CATEGORIES, SMALL_EDITS, base_article, build_cases, judge
+from tests.core.anchoring_corpus import (
+    CATEGORIES,
+    SMALL_EDITS,
+    base_article,
+    build_cases,
+    judge,
+    long_article,
+)
 
 ARTICLE = base_article()
 
@@ -157,6 +165,17 @@ def test_highlight_at_the_end_survives_the_text_being_cut_short():
 def test_highlight_of_a_deleted_heading_is_orphaned():
     sel = select(ARTICLE, "What the project involves")
     assert reanchor(ARTICLE.replace("What the project involves\n", ""), sel) is None
+
+
+def test_a_long_highlight_is_found_or_orphaned_quickly():
+    text = long_article(random.Random(3), 60_000)
+    sel = make_selector(text, 10_000, 15_000)
+    reworded = "Intro.\n" + text[:12_000] + "CHANGED" + text[12_003:]
+    deleted = text[:10_000] + text[15_000:]
+    started = time.perf_counter()
+    assert reanchor(reworded, sel) == Anchor(10_007, 15_011, "fuzzy")
+    assert reanchor(deleted, sel) is None
+    assert time.perf_counter() - started < 1.0
 
 
 def test_reanchor_all_agrees_with_reanchor_one_by_one():
