@@ -16,8 +16,7 @@ from typing import Callable, Iterator
 
 from reader.core.anchoring import Selector, make_selector
 
-SAMPLE = Path("/work/shared/samples/atacms-news.txt")
-_REPO_SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "samples" / "atacms-news.txt"
+SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "samples" / "atacms-news.txt"
 
 # Our own prose, so the corpus has more than one voice: repeated words ("river",
 # "council"), similar sentences, curly quotes, numbers and a list.
@@ -108,8 +107,7 @@ class Case:
 
 
 def sample_text() -> str:
-    path = SAMPLE if SAMPLE.exists() else _REPO_SAMPLE
-    return path.read_text(encoding="utf-8").strip()
+    return SAMPLE.read_text(encoding="utf-8").strip()
 
 
 def base_article() -> str:
