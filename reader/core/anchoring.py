@@ -256,7 +256,7 @@ class _Anchorer:
         if not known:
             return 0.5
         score = sum(known) / len(known)
-        if not all(intact):
+        if not all(intact) and sel.start >= 0:
             # A tiny quote ("of") recurs everywhere with similar words around it.
             free = 0 if len(sel.exact.strip()) <= TINY_QUOTE_CHARS else DISTANCE_FREE
             distance = max(0, abs(start - sel.start) - free)
@@ -272,8 +272,8 @@ class _Anchorer:
 
     def kept_one_side_nearby(self, sel: Selector, start: int, end: int) -> bool:
         """Whether a quote that is not tiny kept one whole side of its context and is near
-        its old place: words were added on its other side."""
-        if len(sel.exact.strip()) <= TINY_QUOTE_CHARS or abs(start - sel.start) > DISTANCE_FREE:
+        its old place (if known): words were added on its other side."""
+        if len(sel.exact.strip()) <= TINY_QUOTE_CHARS or sel.start < 0 or abs(start - sel.start) > DISTANCE_FREE:
             return False
         text = self.text
         if sel.prefix:
@@ -411,6 +411,9 @@ class _Anchorer:
         """The verbatim occurrence whose context agrees best, with that agreement."""
         n = len(sel.exact)
         spans = [(s, s + n) for s in self.occurrences(sel.exact)]
+        if not sel.prefix and not sel.suffix and len(spans) == 1:
+            # A quote imported without its context (a Kindle clipping): once is enough.
+            return 1.0, spans[0]
         return self.pick(sel, spans, self.min_exact_context(sel))
 
     def moved_paragraph(self, sel: Selector) -> tuple[int, int] | None:

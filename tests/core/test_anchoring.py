@@ -178,6 +178,13 @@ def test_a_long_highlight_is_found_or_orphaned_quickly():
     assert time.perf_counter() - started < 1.0
 
 
+def test_quote_imported_without_context_or_place_is_found_only_where_unambiguous():
+    unique = Selector(-1, -1, "Storm Shadow", "", "")
+    start = ARTICLE.index("Storm Shadow")
+    assert reanchor(ARTICLE, unique) == Anchor(start, start + len("Storm Shadow"), "quote")
+    assert reanchor(ARTICLE, Selector(-1, -1, "ATACMS missiles", "", "")) is None
+
+
 def test_reanchor_all_agrees_with_reanchor_one_by_one():
     cases = build_cases(4, seed=3)
     for case in cases:
