@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -360,6 +360,7 @@ class MainWindow(QMainWindow):
         self.editor.deleteRequested.connect(self.delete_highlight)
         self.editor.closed.connect(self._editor_closed)
         self.sidebar.highlightActivated.connect(self.reveal_highlight)
+        self.sidebar.orphanActivated.connect(lambda hid, rect: self.edit_highlight(hid, anchor=rect))
 
     # -- settings -----------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -582,7 +583,8 @@ class MainWindow(QMainWindow):
             self.show_status("Highlighted. Click it to add a note or tags.")
         return highlight
 
-    def edit_highlight(self, highlight_id: int, _where: object = None, *, focus: str = "note") -> None:
+    def edit_highlight(self, highlight_id: int, _where: object = None, *, focus: str = "note",
+                       anchor: QRect | None = None) -> None:
         try:
             highlight = self.library.get_highlight(highlight_id)
         except ReaderError as exc:
@@ -590,7 +592,12 @@ class MainWindow(QMainWindow):
             return
         self.sidebar.select_highlight(highlight_id)
         tags = [name for name, _ in self.library.all_tags()]
-        self.editor.edit(highlight, self.view.highlight_rect(highlight), tags, focus=focus)
+        if anchor is None:
+            if highlight.orphaned:  # not in the text: the editor opens by the sidebar
+                anchor = QRect(self.sidebar.mapToGlobal(self.sidebar.rect().center()), QSize(1, 1))
+            else:
+                anchor = self.view.highlight_rect(highlight)
+        self.editor.edit(highlight, anchor, tags, focus=focus)
 
     def _editor_closed(self) -> None:
         # A closed popup leaves no active window on some platforms; the keys (Ctrl+Z, n/p)

@@ -538,6 +538,7 @@ class NotesBox(QWidget):
 
 class Sidebar(QWidget):
     highlightActivated = Signal(int)  # highlight id: scroll to it and flash it
+    orphanActivated = Signal(int, QRect)  # an orphan to edit or delete, and where its row is (global)
 
     def __init__(self, library: Library, parent: QWidget | None = None):
         super().__init__(parent)
@@ -571,6 +572,9 @@ class Sidebar(QWidget):
         self.tabs.addTab(self.notes, "Notes")
         self.highlight_view.clicked.connect(self._activated)
         self.highlight_view.activated.connect(self._activated)
+        self.orphan_view.clicked.connect(self._orphan_activated)
+        self.orphan_view.activated.connect(self._orphan_activated)
+        self.orphan_view.setToolTip("These passages were not found after the article changed. Click one to edit or delete it.")
         self.show_article(None)
 
     def show_article(self, article: Article | None) -> None:
@@ -620,6 +624,12 @@ class Sidebar(QWidget):
         h: Highlight = index.data(HighlightRole)
         if h is not None:
             self.highlightActivated.emit(h.id)
+
+    def _orphan_activated(self, index: QModelIndex) -> None:
+        h: Highlight = index.data(HighlightRole)
+        if h is not None:
+            rect = self.orphan_view.visualRect(index)
+            self.orphanActivated.emit(h.id, QRect(self.orphan_view.viewport().mapToGlobal(rect.topLeft()), rect.size()))
 
     def new_note(self) -> None:
         self.tabs.setCurrentWidget(self.notes)

@@ -419,3 +419,29 @@ def test_cancelling_an_import_keeps_what_was_imported(
     assert library.count() < 40
     assert window.library_panel.model.rowCount() == library.count()
     assert window.isVisible()
+
+
+def test_orphaned_highlights_have_their_own_section_and_can_be_deleted(
+    qtbot: object, window: MainWindow, library: Library
+) -> None:
+    from reader.core.importers import ImportedArticle
+
+    def version(text: str) -> ImportedArticle:
+        return ImportedArticle(title="Changing", document=Document.from_paragraphs([text, "A second paragraph."]),
+                               format="text")
+
+    aid = library.add_imported(version("The original sentence about lighthouses and fog."), source_key="k").article_id
+    start = library.get(aid).text.index("lighthouses")
+    library.add_highlight(aid, start, start + len("lighthouses and fog"), color="green")
+    library.add_imported(version("Entirely different words now stand here."), source_key="k")
+    [orphan] = library.highlights(aid)
+    assert orphan.orphaned
+    window.open_article(aid)
+    assert window.sidebar.orphan_view.isVisible() and window.sidebar.orphan_title.isVisible()
+    assert window.sidebar.highlight_model.rowCount() == 0 and window.sidebar.orphan_model.rowCount() == 1
+    rect = window.sidebar.orphan_view.visualRect(window.sidebar.orphan_model.index(0))
+    qtbot.mouseClick(window.sidebar.orphan_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # type: ignore[attr-defined]
+    qtbot.waitUntil(window.editor.isVisible)  # type: ignore[attr-defined]
+    qtbot.mouseClick(window.editor.delete_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert library.highlights(aid) == []
+    qtbot.waitUntil(lambda: not window.sidebar.orphan_view.isVisible())  # type: ignore[attr-defined]
