@@ -40,8 +40,8 @@ CONTEXT_CHARS = 32
 LONG_QUOTE_CHARS = 64
 # Context agreement (0..1) a verbatim occurrence of a shorter quote needs. Unrelated
 # English passages score about 0.15 on average and rarely above 0.5; one that kept one
-# side of its context and lost the other scores about 0.6, and is better orphaned
-# unless it is near the old place: an article often repeats a phrase.
+# side of its context and lost the other scores about 0.6, and is taken only near the
+# old place (an article often repeats a phrase; a title paraphrases a sentence).
 SHORT_QUOTE_MIN_CONTEXT = 0.75
 # An approximate match must keep at least this much of the quote (rapidfuzz ratio).
 FUZZY_MIN_QUOTE = 0.75
@@ -72,11 +72,12 @@ CLEAR_SCORE = 0.9
 # How much better (of 1) an approximate match elsewhere must score to beat a verbatim
 # occurrence whose context changed.
 MARGIN_OVER_VERBATIM = 0.1
-# With both sides of its context in place (mean similarity at least this)...
+# With the nearest characters of its context in place on both sides (and the context
+# agreeing at least this much)...
 SANDWICH_MIN_CONTEXT = 0.9
-# ...a passage is the quote if it keeps this share of the quote's characters in order.
+# ...a passage is the quote if it keeps this share of the quote's words in order...
 SANDWICH_MIN_KEPT = 0.7
-# ...or this share, when the context on both sides is unchanged.
+# ...or this share, when all of the context on both sides is unchanged.
 SAME_PLACE_MIN_KEPT = 0.3
 # How many characters of the context are looked up verbatim, and how many hits kept.
 _CONTEXT_PROBE = 16
@@ -333,21 +334,7 @@ class _Anchorer:
         # The context changed around every verbatim occurrence (or there is none): an
         # approximate match elsewhere whose context is intact may be the better answer.
         approximate = self.best_fuzzy(sel)
-        if verbatim is not None and (
-            approximate is None
-            or _overlaps(verbatim[1], approximate[1])
-            or (
-                # A changed quote whose near context is intact on both sides beats an
-                # unchanged one elsewhere whose context is not.
-                not (
-                    self.has_near_context(sel, *approximate[1])
-                    and not self.has_near_context(sel, *verbatim[1])
-                )
-                and (2 + verbatim[0]) / 3 + MARGIN_OVER_VERBATIM >= approximate[0]
-            )
-        ):
-            # An unchanged quote with one side of its context intact is trusted over an
-            # approximate match around it: words added at its edge are not part of it.
+        if verbatim is not None and (approximate is None or self.prefer_verbatim(sel, verbatim, approximate)):
             return self.exact_anchor(sel, verbatim[1])
         if approximate is not None:
             start, end = approximate[1]
@@ -362,6 +349,19 @@ class _Anchorer:
         if paragraph is not None:
             return self.exact_anchor(sel, paragraph)
         return None
+
+    def prefer_verbatim(
+        self, sel: Selector, verbatim: tuple[float, tuple[int, int]], approximate: tuple[float, tuple[int, int]]
+    ) -> bool:
+        """Whether an unchanged quote whose context changed beats an approximate match."""
+        if _overlaps(verbatim[1], approximate[1]):
+            # Words added at the quote's edge are not part of it.
+            return True
+        if self.has_near_context(sel, *approximate[1]) and not self.has_near_context(sel, *verbatim[1]):
+            # A changed quote in its own place beats an unchanged one elsewhere.
+            return False
+        # Scored as approximate matches are: (quote ratio + words kept + context) / 3.
+        return (2 + verbatim[0]) / 3 + MARGIN_OVER_VERBATIM >= approximate[0]
 
     @staticmethod
     def exact_anchor(sel: Selector, span: tuple[int, int]) -> Anchor:
