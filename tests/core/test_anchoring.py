@@ -268,3 +268,15 @@ def test_text_inserted_before_the_context_shifts_the_passage(args, inserted, dat
     whole = sel.prefix + sel.exact + sel.suffix
     assume(len(find_quote(new, whole)) == 1)
     assert reanchor(new, sel) == Anchor(start + len(inserted), end + len(inserted), "quote")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text_and_range(), st.text(max_size=60), st.data())
+def test_any_edit_gives_an_orphan_or_a_range_inside_the_new_text(args, inserted, data):
+    text, start, end = args
+    sel = make_selector(text, start, end)
+    cut = data.draw(st.integers(0, len(text)), label="edit at")
+    removed = data.draw(st.integers(0, len(text) - cut), label="characters removed")
+    new = text[:cut] + inserted + text[cut + removed :]
+    anchor = reanchor(new, sel)
+    assert anchor is None or (0 <= anchor.start < anchor.end <= len(new) and anchor.method in ("position", "quote", "fuzzy"))
