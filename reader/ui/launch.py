@@ -63,10 +63,6 @@ def missing_libraries() -> list[str]:
 HEADLESS_PLATFORMS = {"offscreen", "minimal", "vnc", "eglfs", "linuxfb"}
 
 
-def missing_xcb_packages(find: callable = ctypes.util.find_library) -> list[str]:  # type: ignore[valid-type]
-    return [pkg for lib, pkg in XCB_LIBRARIES.items() if find(lib) is None]
-
-
 def check_environment(env: dict[str, str] | None = None, platform: str | None = None) -> str | None:
     """A message saying why the window cannot start here, or None when it can."""
     env = dict(os.environ if env is None else env)

@@ -148,6 +148,38 @@ class InlineText:
         return Block(kind, text, level=level, spans=spans, marker=marker)
 
 
+class BlockCollector:
+    """Block bookkeeping the HTML and Markdown walkers share: the open block and its kind.
+
+    ``contexts`` holds the enclosing quotes and list items as ``(kind, level)``; text that
+    arrives outside any block starts one of the innermost context's kind.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.current: InlineText | None = None
+        self.current_kind: tuple[str, int, str | None] = ("paragraph", 0, None)
+        self.contexts: list[tuple[str, int]] = []
+
+    def flush(self) -> None:
+        if self.current is not None:
+            block = self.current.to_block(*self.current_kind)
+            if block is not None:
+                self.blocks.append(block)
+            self.current = None
+
+    def start(self, kind: str, level: int = 0, marker: str | None = None) -> None:
+        self.flush()
+        self.current = InlineText()
+        self.current_kind = (kind, level, marker)
+
+    def default_kind(self) -> tuple[str, int, str | None]:
+        if self.contexts:
+            kind, level = self.contexts[-1]
+            return kind, level, None
+        return "paragraph", 0, None
+
+
 def drop_leading_title(blocks: list[Block], title: str) -> list[Block]:
     """Leave out the first block when it only repeats the title shown above the article."""
     if blocks and blocks[0].kind == "heading" and collapse(blocks[0].text).casefold() == collapse(title).casefold():

@@ -140,7 +140,7 @@ class _Book:
         except (RuntimeError, NotImplementedError):
             raise _Refused(f"{path} inside it is encrypted or uses an unknown compression") from None
         if len(data) > limit:
-            raise _Refused(f"it unpacks to more than its stated size, which looks like a zip bomb")
+            raise _Refused("it unpacks to more than its stated size, which looks like a zip bomb")
         self.read_total += len(data)
         return data
 

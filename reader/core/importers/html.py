@@ -28,7 +28,7 @@ from reader.core.importers import ImportedArticle, describe
 from reader.core.importers.blocks import (
     IMAGE_SCHEMES,
     LINK_SCHEMES,
-    InlineText,
+    BlockCollector,
     clean_code,
     collapse,
     drop_leading_title,
@@ -147,17 +147,14 @@ def sanitize(markup: str, *, drop_furniture: bool = False) -> str:
 # ---------------------------------------------------------------- the walker
 
 
-class _Walker:
+class _Walker(BlockCollector):
     """Turns sanitised HTML into blocks; see :func:`blocks_from_html`."""
 
     def __init__(self, resolve_href: Callable[[str | None], str | None], resolve_src: Callable[[str | None], str | None]):
+        super().__init__()
         self.resolve_href = resolve_href
         self.resolve_src = resolve_src
-        self.blocks: list[Block] = []
-        self.current: InlineText | None = None
-        self.current_kind: tuple[str, int, str | None] = ("paragraph", 0, None)
         self.spans: list[tuple[int, str, str | None]] = []  # inline formatting now open
-        self.contexts: list[tuple[str, int]] = []  # ("quote"|"list_item", level)
         self.lists: list[list[int | bool]] = []  # [ordered, next number]
         self.quote_depth = 0
         self.in_cell = 0
@@ -165,25 +162,11 @@ class _Walker:
 
     # -- block bookkeeping
 
-    def flush(self) -> None:
-        if self.current is not None:
-            block = self.current.to_block(*self.current_kind)
-            if block is not None:
-                self.blocks.append(block)
-            self.current = None
-
     def start(self, kind: str, level: int = 0, marker: str | None = None) -> None:
-        self.flush()
-        self.current = InlineText()
-        self.current_kind = (kind, level, marker)
-        for token, span_kind, href in self.spans:
+        super().start(kind, level, marker)
+        assert self.current is not None
+        for token, span_kind, href in self.spans:  # formatting still open carries over
             self.current.open(token, span_kind, href)
-
-    def default_kind(self) -> tuple[str, int, str | None]:
-        if self.contexts:
-            kind, level = self.contexts[-1]
-            return kind, level, None
-        return "paragraph", 0, None
 
     def text(self, value: str | None) -> None:
         if not value:

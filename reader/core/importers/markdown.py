@@ -20,7 +20,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from reader.core.document import Block, Document
 from reader.core.importers import ImportedArticle, describe
-from reader.core.importers.blocks import LINK_SCHEMES, InlineText, clean_code, collapse, safe_url
+from reader.core.importers.blocks import LINK_SCHEMES, BlockCollector, InlineText, clean_code, collapse, safe_url
 from reader.core.importers.html import DANGEROUS_CONTENT_TAGS, blocks_from_html, guard_nesting, sanitize
 
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
@@ -73,35 +73,14 @@ def _plain(tokens: list[Token] | None) -> str:
     return "".join(out)
 
 
-class _Walker:
+class _Walker(BlockCollector):
     def __init__(self, name: str) -> None:
+        super().__init__()
         self.shown = describe(name)
-        self.blocks: list[Block] = []
-        self.current: InlineText | None = None
-        self.current_kind: tuple[str, int, str | None] = ("paragraph", 0, None)
-        self.contexts: list[tuple[str, int]] = []
         self.lists: list[list[int | bool]] = []
         self.quote_depth = 0
         self.in_row = False
         self.cells = 0
-
-    def flush(self) -> None:
-        if self.current is not None:
-            block = self.current.to_block(*self.current_kind)
-            if block is not None:
-                self.blocks.append(block)
-            self.current = None
-
-    def start(self, kind: str, level: int = 0, marker: str | None = None) -> None:
-        self.flush()
-        self.current = InlineText()
-        self.current_kind = (kind, level, marker)
-
-    def default_kind(self) -> tuple[str, int, str | None]:
-        if self.contexts:
-            kind, level = self.contexts[-1]
-            return kind, level, None
-        return "paragraph", 0, None
 
     def walk(self, tokens: list[Token]) -> list[Block]:
         for tok in tokens:

@@ -68,7 +68,7 @@ NEWS_PAGE = f"""<!DOCTYPE html>
 <a href="/privacy">Privacy policy</a></footer>
 </body></html>"""
 
-BLOG_PAGE = f"""<html><head>
+BLOG_PAGE = """<html><head>
 <title>Why I switched to a paper notebook – Quiet Notes</title>
 <meta name="author" content="Tom Hale">
 <meta property="og:site_name" content="Quiet Notes">
