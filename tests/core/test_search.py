@@ -360,15 +360,16 @@ def test_reindex_rebuilds_from_sqlite(tmp_path):
 
 
 # -- repair -------------------------------------------------------------------------------------
-def _segment_files(index_dir: Path) -> list[Path]:
-    return [p for p in index_dir.iterdir() if p.suffix == ".seg"]
+def _largest_segment_file(index_dir: Path) -> Path:
+    files = [p for p in index_dir.iterdir() if p.name.startswith("MAIN_") and p.suffix not in (".toc", "")]
+    return max(files, key=lambda p: p.stat().st_size)
 
 
 def test_corrupt_segment_is_rebuilt_at_open(tmp_path):
     home = tmp_path / "lib"
     with Library(home) as lib:
         aid = add(lib, "Sturdy", ["Albatrosses glide for hours."])
-    (seg,) = _segment_files(home / "index")
+    seg = _largest_segment_file(home / "index")
     with open(seg, "r+b") as fh:
         fh.truncate(seg.stat().st_size // 3)
     with Library(home) as lib:
