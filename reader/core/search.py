@@ -170,12 +170,11 @@ WRITER_OPTIONS = {"compound": False}
 
 
 def _codec() -> Any:
-    """Whoosh's codec without zlib on posting blocks: most blocks hold a few postings, which
-    compression barely shrinks; skipping it saves ~15% of indexing time and the inflating
-    at every search (the index grows by about a fifth)."""
+    """Whoosh's codec with zlib level 1 on posting blocks: as small as the default level 3
+    (measured on generated articles) for less time per block."""
     from whoosh.codec.whoosh3 import W3Codec
 
-    return W3Codec(compression=0)
+    return W3Codec(compression=1)
 
 
 def _drop_empty_segments(writer: Any, segments: list[Any]) -> list[Any]:
@@ -660,10 +659,6 @@ class SearchIndex:
         try:
             with self._read_lock:
                 self._verify(self._searcher)
-                for sub, _ in self._searcher.reader().leaf_readers():
-                    for name in sq.DEFAULT_FIELDS:
-                        for term in sub.lexicon(name):
-                            sub.postings(name, term).all_ids()
             return False
         except Exception:
             return True
