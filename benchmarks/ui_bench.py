@@ -99,7 +99,10 @@ def child_first_paint(home: str) -> None:
     while not painted and time.perf_counter() < deadline:
         app.processEvents()
     rows = window.library_panel.model.rowCount()
-    print(f"{painted[0] - T0:.3f} {painted[0] - t_app:.3f} {rows}")
+    while not window.ready:  # and then the last article, filled in after the first paint
+        app.processEvents()
+    t_article = time.perf_counter()
+    print(f"{painted[0] - T0:.3f} {painted[0] - t_app:.3f} {rows} {t_article - T0:.3f}")
     window.close()
     library.close()
     QApplication.quit()
@@ -118,7 +121,8 @@ def measure_in_window(home: Path, big_id: int, ranges: list[tuple[int, int]]) ->
     window = ui_app.create_window(library, settings)
     window.resize(1280, 820)
     window.show()
-    app.processEvents()
+    while not window.ready:
+        app.processEvents()
     other = window.library_panel.model.rows[-1].id
     opens = []
     for _ in range(5):
@@ -167,10 +171,11 @@ def main() -> int:
                 [sys.executable, __file__, "--child-first-paint", str(home)],
                 capture_output=True, text=True, check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
             ).stdout.split()
-            runs.append((float(out[0]), float(out[1]), int(out[2])))
+            runs.append((float(out[0]), float(out[1]), int(out[2]), float(out[3])))
         best = min(runs)
         print(f"start to first paint ({best[2]} articles listed): {best[0]:.3f} s from process start, "
               f"{best[1]:.3f} s after QApplication (best of 3)  target <= 1.0 s  {verdict(best[0], 1.0)}")
+        print(f"  ...and the last article (1 MB, 1,000 highlights) shown at {best[3]:.3f} s")
         opens, highlights = measure_in_window(home, big_id, ranges)
         open_ms = statistics.median(opens) * 1000
         hl_ms = statistics.median(highlights) * 1000

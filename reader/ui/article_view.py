@@ -37,6 +37,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QTextEdit, QWidget
 
+import shiboken6
+
 from reader.core.document import Block, Document
 from reader.core.models import Article, Highlight
 from reader.ui import theme as themes
@@ -157,7 +159,12 @@ class ArticleView(QTextBrowser):
         return doc
 
     def _set_document(self, doc: QTextDocument) -> None:
-        self.setDocument(doc)  # the old document is our child: Qt deletes it
+        old = self.document()
+        self.setDocument(doc)
+        # Qt deletes only the document it made itself; ours are children of the view, and a
+        # long article's document is megabytes, so let each go once it is replaced.
+        if old is not None and old is not doc and shiboken6.isValid(old) and old.parent() is self:
+            old.deleteLater()
         self._apply_palette()
 
     def show_article(self, article: Article, *, at: int | None = None) -> None:

@@ -228,7 +228,11 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self.apply_theme(self.theme)
         self.library_panel.reload()
-        self._open_initial_article()
+        # The window paints first (list and page), then the article fills in: a long one
+        # takes a few hundred milliseconds to lay out.
+        self.view.clear_article(" ")
+        self.ready = False  # True once the first article is shown
+        self.view.viewport().installEventFilter(self)
         if search_available():
             self.start_index_catch_up()
 
@@ -391,6 +395,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def _open_initial_article(self) -> None:
+        self.ready = True
+        if self.view.article_id is not None:  # something was opened meanwhile (a drop, a search)
+            return
         last = self.settings.value("last_article")
         try:
             last_id = int(last) if last is not None else None
@@ -924,6 +931,12 @@ class MainWindow(QMainWindow):
             self.statusBar().show()
             if self._saved_splitter is not None:
                 self.splitter.restoreState(self._saved_splitter)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and obj is self.view.viewport() and not self.ready:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self._open_initial_article)  # right after this first paint
+        return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self._focus_mode:

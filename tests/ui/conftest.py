@@ -59,6 +59,7 @@ class WindowFactory:
             window.resize(*size)
         window.show()
         self.qtbot.waitExposed(window)  # type: ignore[attr-defined]
+        self.qtbot.waitUntil(lambda: window.ready)  # type: ignore[attr-defined]  # the first article is open
         window.activateWindow()
         self.opened.append((window, lib if own else None))  # type: ignore[arg-type]
         return window

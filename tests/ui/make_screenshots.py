@@ -43,6 +43,8 @@ def main() -> int:
         library.tag(aid, "ukraine", "defence")
         window.resize(1440, 900)
         window.show()
+        while not window.ready:
+            QApplication.processEvents()
         window.open_article(aid)
         window.sidebar.tabs.setCurrentIndex(0)
         if search_available():

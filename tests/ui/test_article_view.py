@@ -163,3 +163,12 @@ def test_reading_position_maps_back_to_the_top_line(view: ArticleView, qtbot: ob
     qtbot.waitUntil(lambda: not view._restoring)  # type: ignore[attr-defined]
     top = view.offset_at_top()
     assert doc.text.index("Paragraph 119 ") < top <= doc.text.index("Paragraph 121 ")
+
+
+def test_replaced_documents_are_freed(view: ArticleView, qtbot: object) -> None:
+    for i in range(4):
+        view.show_article(make_article(Document.from_paragraphs([f"article {i} " * 50]), article_id=i + 1))
+    view.clear_article()
+    qtbot.wait(10)  # type: ignore[attr-defined]  # deleteLater runs
+    documents = [d for d in view.findChildren(QTextDocument) if d.parent() is view]
+    assert documents == [view.document()]
