@@ -546,12 +546,19 @@ class ArticleView(QTextBrowser):
         pen = QPen(QColor(themes.article_colors(self.theme).muted))
         pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
+        label_font = QFont(doc.defaultFont())
+        label_font.setPointSizeF(max(8.0, label_font.pointSizeF() * 0.7))
+        label_font.setCapitalization(QFont.Capitalization.SmallCaps)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for pos in self._rendered.image_blocks if self._rendered else ():
             rect = layout.blockBoundingRect(doc.findBlock(pos)).translated(0, -dy)
             if rect.bottom() < 0 or rect.top() > height:
                 continue
-            painter.drawRoundedRect(rect.adjusted(1, -6, -1, 6), 6, 6)
+            frame = rect.adjusted(1, -6, -1, 6)
+            painter.drawRoundedRect(frame, 6, 6)
+            # the word "image" in the frame's corner: drawn, not text, so offsets are untouched
+            painter.setFont(label_font)
+            painter.drawText(frame.adjusted(10, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "image")
         painter.end()
 
     # -- user input ------------------------------------------------------------------------
