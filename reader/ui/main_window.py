@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self.jobs = Jobs(self)
         self._index_lock = threading.Lock()
         self._pending_search: str | None = None
+        self._open_after_delete: int | None = None
         self._focus_mode = False
         self._saved_splitter: QByteArray | None = None
         self.theme = str(settings.value("theme", themes.DEFAULT_THEME))
@@ -442,17 +443,18 @@ class MainWindow(QMainWindow):
         return True
 
     def delete_article(self, article_id: int) -> None:
+        rows = self.library_panel.model.rows
+        row = self.library_panel.model.row_of(article_id)
+        title = rows[row].title if row is not None else ""
+        # the list's neighbour opens in its place (the next one, or the one before at the end)
+        neighbours = [rows[i].id for i in ((row + 1, row - 1) if row is not None else ()) if 0 <= i < len(rows)]
+        self._open_after_delete = neighbours[0] if neighbours else None
         try:
-            title = next((r.title for r in self.library_panel.model.rows if r.id == article_id), "")
-            row = self.library_panel.model.row_of(article_id)
             self.library.delete(article_id)
         except ReaderError as exc:
             self.show_error("Could not delete the article", str(exc))
             return
         self.show_status(f"Deleted “{_short(title)}”. Ctrl+Z brings it back.")
-        rows = self.library_panel.model.rows
-        if row is not None and rows and self.view.article_id is None:
-            self.open_article(rows[min(row, len(rows) - 1)].id)
 
     def set_reading_state(self, article_id: int, state: str) -> None:
         try:
@@ -487,8 +489,12 @@ class MainWindow(QMainWindow):
             self.sidebar.show_article(None)
             self.setWindowTitle("Reader")
             rows = self.library_panel.model.rows
-            if rows:
-                self.open_article(rows[0].id)
+            target = self._open_after_delete
+            self._open_after_delete = None
+            if target is None or self.library_panel.model.row_of(target) is None:
+                target = rows[0].id if rows else None
+            if target is not None:
+                self.open_article(target)
             return
         if current in changes.articles:
             if changes.highlights:
