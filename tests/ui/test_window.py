@@ -445,3 +445,19 @@ def test_orphaned_highlights_have_their_own_section_and_can_be_deleted(
     qtbot.mouseClick(window.editor.delete_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert library.highlights(aid) == []
     qtbot.waitUntil(lambda: not window.sidebar.orphan_view.isVisible())  # type: ignore[attr-defined]
+
+
+def test_the_paste_dialog_adds_text_with_its_title(
+    qtbot: object, window: MainWindow, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.ui.dialogs import PasteDialog
+
+    def accept(dialog: PasteDialog) -> int:
+        dialog.name.setText("My pasted piece")
+        dialog.edit.setPlainText("Some words I copied from somewhere, worth reading again later.")
+        return 1
+
+    monkeypatch.setattr(PasteDialog, "exec", accept)
+    window.act_paste.trigger()
+    qtbot.waitUntil(lambda: "worth reading again" in window.view.text)  # type: ignore[attr-defined]
+    assert [a.title for a in library.list_articles()] == ["My pasted piece"]
