@@ -851,6 +851,7 @@ class ArticleHeader(QWidget):
         self.font_size = float(themes.DEFAULT_FONT_SIZE)
         self.compact = False
         self._title = ""
+        self.words = 0
 
     def show_article(self, article: Article | None) -> None:
         if article is None:
@@ -858,7 +859,7 @@ class ArticleHeader(QWidget):
             return
         self._title = article.title
         self.title.setText(article.title)
-        words = len(article.document.text.split())
+        words = self.words = len(article.document.text.split())
         minutes = max(1, round(words / 230))
         when = article.published or ""
         if when:

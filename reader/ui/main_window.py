@@ -219,6 +219,10 @@ class MainWindow(QMainWindow):
         self.status = QLabel(self)
         self.status.setObjectName("statusLabel")
         self.statusBar().addWidget(self.status, 1)
+        self.progress_label = QLabel(self)
+        self.progress_label.setObjectName("statusLabel")
+        self.progress_label.setToolTip("How far you have read")
+        self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().setSizeGripEnabled(False)
         self._status_timer = QTimer(self, singleShot=True, interval=6000, timeout=self._clear_status)
 
@@ -434,6 +438,7 @@ class MainWindow(QMainWindow):
         self.view.show_article(article, at=at)
         self.sidebar.show_article(article)
         self.library_panel.select(article_id, emit=False)
+        QTimer.singleShot(0, self._show_progress)
         self.setWindowTitle(f"{article.title} — Reader")
         if self.find_bar.isVisible() and self.find_bar.field.text():
             self.find_bar.search()
@@ -545,6 +550,7 @@ class MainWindow(QMainWindow):
 
     def _view_scrolled(self, value: int) -> None:
         self.header.set_compact(value > 48)
+        self._show_progress()
         popup = getattr(self, "selection_popup", None)  # scrolls may come while the window is built
         if popup is not None and popup.isVisible():  # keep the popup by its selection, or let it go
             rect = self.view.selection_rect()
@@ -554,6 +560,19 @@ class MainWindow(QMainWindow):
                 self.selection_popup.show_at(rect)
             else:
                 self.selection_popup.hide()
+
+    def _show_progress(self) -> None:
+        label = getattr(self, "progress_label", None)
+        if label is None:
+            return
+        bar = self.view.verticalScrollBar()
+        if self.view.article is None:
+            label.setText("")
+            return
+        share = 1.0 if bar.maximum() <= 0 else bar.value() / bar.maximum()
+        words = self.header.words
+        left = round(words * (1 - share) / 230)
+        label.setText(f"{share:.0%}" + (f"  ·  {left} min left" if left >= 1 else ""))
 
     # -- highlighting ------------------------------------------------------------------------------
     def _selection_ready(self, start: int, end: int) -> None:

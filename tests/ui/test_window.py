@@ -269,6 +269,8 @@ def test_reading_position_is_saved_and_restored(qtbot: object, open_window: Wind
     saved = library.get(aid).reading_position
     assert doc.text.index("Section 59.") <= saved <= doc.text.index("Section 61.")
     assert library.get(aid).reading_state == "reading"
+    share = int(window.progress_label.text().split("%")[0])
+    assert 35 <= share <= 65 and "min left" in window.progress_label.text()
     open_window.close(window)
     again = open_window()
     assert again.view.article_id == aid  # the last article reopens
