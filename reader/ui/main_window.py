@@ -412,6 +412,7 @@ class MainWindow(QMainWindow):
         target = last_id if last_id is not None and self.library_panel.model.row_of(last_id) is not None else (
             rows[0].id if rows else None
         )
+        self.view.setFocus()  # j/k, n/p and Space work at once
         if target is not None:
             self.open_article(target)
         else:

@@ -82,3 +82,8 @@ def test_run_starts_and_quits(reader_home: Path) -> None:
     with Library(auto_index=False) as lib:
         assert [a.title for a in lib.list_articles()][0].startswith("Biden")  # the sample, on first start
     assert (reader_home / "settings.ini").exists()
+
+
+def test_the_article_has_the_keyboard_at_start(open_window: WindowFactory, library: Library, sample_id: int) -> None:
+    window = open_window(library)
+    assert window.view.hasFocus()
