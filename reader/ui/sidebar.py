@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
     QToolButton,
     QVBoxLayout,
     QWidget,
-    QWidgetItem,
 )
 
 from reader.core.errors import ReaderError

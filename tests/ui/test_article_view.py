@@ -59,7 +59,7 @@ def test_plain_text_is_the_canonical_text_in_utf16_units(view: ArticleView) -> N
     assert utf16_len(shown) == utf16_len(doc.text) == view.document().characterCount() - 1
     # every block boundary (and each code line break) is one position, where "\n" is
     assert view.document().blockCount() == doc.text.count("\n") + 1
-    for block, start, _end in doc.iter_ranges():
+    for _block, start, _end in doc.iter_ranges():
         assert view.document().findBlock(to_qt(doc.text, start)).position() == to_qt(doc.text, start)
 
 

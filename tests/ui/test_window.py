@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from reader.core.document import Document
 from reader.core.library import Library
-from reader.ui import theme as themes
 from reader.ui.main_window import MainWindow
 
 from .conftest import WindowFactory, add_document
