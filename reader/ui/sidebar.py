@@ -211,6 +211,19 @@ class HighlightDelegate(QStyledItemDelegate):
     PAD = 8
     GAP = 5
 
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._lines: dict[tuple[str, int, int], int] = {}  # (quote, width, font) -> wrapped lines
+
+    def quote_lines(self, h: Highlight, fm: QFontMetrics, width: int) -> int:
+        key = (h.exact, width, fm.lineSpacing())
+        lines = self._lines.get(key)
+        if lines is None:
+            if len(self._lines) > 20_000:
+                self._lines.clear()
+            lines = self._lines[key] = _quote_lines(h, fm, width)
+        return lines
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         h: Highlight = index.data(HighlightRole)
         fm = option.fontMetrics
@@ -221,7 +234,7 @@ class HighlightDelegate(QStyledItemDelegate):
         full = view.viewport().width() if isinstance(view, QListView) else option.rect.width()
         width = max(60, full - 16 - self.PAD)
         extra = (1 if h.note else 0) + (1 if h.tags else 0)
-        lines = _quote_lines(h, fm, width) + extra
+        lines = self.quote_lines(h, fm, width) + extra
         return QSize(200, fm.lineSpacing() * lines + self.PAD * 2 + 4 + (self.GAP if extra else 0))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
@@ -244,7 +257,7 @@ class HighlightDelegate(QStyledItemDelegate):
         muted.setAlpha(150)
         quote = " ".join(h.exact.split())
         painter.setFont(option.font)
-        lines = _quote_lines(h, fm, inner.width())
+        lines = self.quote_lines(h, fm, inner.width())
         quote_rect = QRect(inner.left(), inner.top(), inner.width(), fm.lineSpacing() * lines)
         painter.setPen(text_color)
         wrap = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextDontClip  # descenders of the last line show
@@ -270,7 +283,10 @@ class HighlightDelegate(QStyledItemDelegate):
 
 def _quote_lines(h: Highlight, fm: QFontMetrics, width: int) -> int:
     """How many lines (at most 3) the quote takes when wrapped at ``width``."""
-    quote = _elide_lines(" ".join(h.exact.split()), fm, width, 3)
+    quote = " ".join(h.exact.split())
+    if fm.horizontalAdvance(quote) <= width:
+        return 1
+    quote = _elide_lines(quote, fm, width, 3)
     rect = fm.boundingRect(QRect(0, 0, max(1, width), 10_000), Qt.TextFlag.TextWordWrap, quote)
     return max(1, min(3, round(rect.height() / max(1, fm.lineSpacing()))))
 
@@ -294,6 +310,9 @@ def _highlight_list(parent: QWidget, name: str) -> tuple[QListView, HighlightLis
     view.setMouseTracking(True)
     view.setWordWrap(True)
     view.setResizeMode(QListView.ResizeMode.Adjust)  # rows re-measure when the sidebar is resized
+    # 1,000 highlights: lay out the first rows now and the rest while idle
+    view.setLayoutMode(QListView.LayoutMode.Batched)
+    view.setBatchSize(60)
     return view, model
 
 
