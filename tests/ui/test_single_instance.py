@@ -33,12 +33,29 @@ SECOND_START = textwrap.dedent(
 )
 
 
+_started: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _reap_started() -> Iterator[None]:
+    """A failed assertion must not leave a process (and its pipes) behind: an unclosed pipe's
+    ResourceWarning would fail whichever later test the collector happens to run in."""
+    yield
+    while _started:
+        proc = _started.pop()
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+
+
 def second_start(home: Path, *args: str, stdin: int | None = subprocess.DEVNULL) -> subprocess.Popen[str]:
     env = dict(os.environ, READER_HOME=str(home), QT_QPA_PLATFORM="offscreen")
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-c", SECOND_START, *args],
         stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=home,
     )
+    _started.append(proc)
+    return proc
 
 
 @pytest.fixture
