@@ -354,24 +354,27 @@ class Library:
                 raise InvalidInput(f"'{state}' is not a reading state; use {', '.join(READING_STATES)}.")
             where.append("a.reading_state = ?")
             params.append(state)
+        # Grouped joins, not a subquery per row: the window lists 10,000 articles at start.
         sql = (
             "SELECT a.id, a.title, a.author, a.site, a.url, a.published, a.added, a.reading_state, a.word_count,"
-            " (SELECT COUNT(*) FROM highlights h WHERE h.article_id = a.id) AS hl,"
-            " (SELECT group_concat(t.name, char(31)) FROM article_tags at JOIN tags t ON t.id = at.tag_id"
-            "   WHERE at.article_id = a.id) AS tags"
-            f" FROM articles a WHERE {' AND '.join(where)}"
+            " COALESCE(hc.n, 0) AS hl, tg.names AS tags"
+            " FROM articles a"
+            " LEFT JOIN (SELECT article_id, COUNT(*) AS n FROM highlights GROUP BY article_id) hc"
+            "   ON hc.article_id = a.id"
+            " LEFT JOIN (SELECT at.article_id, group_concat(t.name, char(31)) AS names"
+            "   FROM article_tags at JOIN tags t ON t.id = at.tag_id GROUP BY at.article_id) tg"
+            "   ON tg.article_id = a.id"
+            f" WHERE {' AND '.join(where)}"
             f" ORDER BY {order[sort]} {'DESC' if descending else 'ASC'}, a.id {'DESC' if descending else 'ASC'}"
         )
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [
             ArticleSummary(
-                id=r["id"], title=r["title"], author=r["author"], site=r["site"], url=r["url"],
-                published=r["published"], added=r["added"], reading_state=r["reading_state"],
-                tags=tuple(sorted(r["tags"].split("\x1f"), key=str.casefold)) if r["tags"] else (),
-                highlight_count=r["hl"], word_count=r["word_count"],
+                aid, title, author, site, url, published, added, state,
+                tuple(sorted(tags.split("\x1f"), key=str.casefold)) if tags else (), hl, words,
             )
-            for r in self.storage.query(sql, params)
+            for aid, title, author, site, url, published, added, state, words, hl, tags in self.storage.query(sql, params)
         ]
 
     def _article_row(self, article_id: int) -> Any:
