@@ -512,8 +512,10 @@ class SearchIndex:
         ix = ix or self._ix
         procs = self._bulk_procs() if bulk else 1
         if procs > 1:
-            return ix.writer(procs=procs, multisegment=True, limitmb=256, timeout=WRITER_TIMEOUT, **WRITER_OPTIONS, codec=_codec())
-        return ix.writer(limitmb=256 if bulk else 32, timeout=WRITER_TIMEOUT, **WRITER_OPTIONS, codec=_codec())
+        options = {"timeout": WRITER_TIMEOUT, "codec": _codec(), **WRITER_OPTIONS}
+        if procs > 1:
+            return ix.writer(procs=procs, multisegment=True, limitmb=256, **options)
+        return ix.writer(limitmb=256 if bulk else 32, **options)
 
     def rebuild(self, progress: Progress | None = None, cancel: Cancel | None = None) -> int:
         """Index every article anew, beside the current index, then swap; returns how many.
@@ -786,7 +788,9 @@ class SearchIndex:
             out.append(SearchResult(aid, title, float(score), snippet, plain, marks, start, end, fields_hit))
         return SearchResults(out, total=max(total, len(out)))
 
-    def _matches(self, reader: Any, q: wq.Query, docnums: list[int]) -> tuple[dict[int, set[str]], dict[int, list[Token]]]:
+    def _matches(
+        self, reader: Any, q: wq.Query, docnums: list[int]
+    ) -> tuple[dict[int, set[str]], dict[int, list[Token]]]:
         """Which fields each hit matched in, and the matched tokens in its body (from the postings)."""
         matched: dict[int, set[str]] = {d: set() for d in docnums}
         spans: dict[int, list[Token]] = {d: [] for d in docnums}
@@ -906,7 +910,10 @@ def _whole_days(q: wq.Query) -> wq.Query:
     return q.apply(_whole_days)
 
 
-def make_snippet(text: str, tokens: list[Token]) -> tuple[str, str, list[tuple[int, int]], int, int]:
+Snippet = tuple[str, str, list[tuple[int, int]], int, int]  # html, plain, marks, start, end
+
+
+def make_snippet(text: str, tokens: list[Token]) -> Snippet:
     """(html, plain, marks, start, end) for the best passage of ``text`` around ``tokens``."""
     if tokens:
         uniq: dict[tuple[int, int], Token] = {}
@@ -929,7 +936,7 @@ def make_snippet(text: str, tokens: list[Token]) -> tuple[str, str, list[tuple[i
     return _render(text, 0, end, [])
 
 
-def _render(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> tuple[str, str, list[tuple[int, int]], int, int]:
+def _render(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> Snippet:
     plain = text[start:end].replace("\n", " ")  # same length: marks stay valid
     parts, pos = [], 0
     clean: list[tuple[int, int]] = []
