@@ -511,7 +511,6 @@ class SearchIndex:
     def _writer(self, bulk: bool, ix: Any = None) -> Any:
         ix = ix or self._ix
         procs = self._bulk_procs() if bulk else 1
-        if procs > 1:
         options = {"timeout": WRITER_TIMEOUT, "codec": _codec(), **WRITER_OPTIONS}
         if procs > 1:
             return ix.writer(procs=procs, multisegment=True, limitmb=256, **options)
