@@ -509,3 +509,14 @@ def test_searching_directly_without_catch_up(tmp_path):
             assert ids(index.search("guillemots")) == [aid]
         finally:
             index.close()
+
+
+def test_bulk_indexing_in_two_processes(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_mod, "BULK_THRESHOLD", 2)
+    monkeypatch.setattr(search_mod, "BULK_PROCS", 2)
+    with Library(tmp_path / "lib", auto_index=False) as lib:
+        made = [add(lib, f"Seabird {i}", [f"Seabird {i} nests on the cliff with razorbills."]) for i in range(6)]
+        assert lib.index_catch_up() == 6
+        assert sorted(ids(lib.search("razorbills"))) == made
+        assert lib.reindex() == 6
+        assert sorted(ids(lib.search("razorbills"))) == made and lib.index.doc_count() == 6
