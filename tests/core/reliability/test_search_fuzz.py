@@ -280,6 +280,7 @@ class Record:
     slowest: tuple[float, str] = (0.0, "")
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    articles: int | None = None  # in the library searched: no total may exceed it
 
     def problem(self, query: str, what: str) -> None:
         if len(self.problems) < 200:
@@ -296,6 +297,8 @@ def one_sentence(message: str) -> bool:
 
 
 def check_query(library: Library, query: str, record: Record, watchdog: Watchdog) -> None:
+    if record.articles is None:
+        record.articles = library.count()
     record.cases += 1
     started = time.perf_counter()
     try:
@@ -319,6 +322,9 @@ def check_query(library: Library, query: str, record: Record, watchdog: Watchdog
     record.slowest = max(record.slowest, (elapsed, query))
     if elapsed >= LIMIT_SECONDS:
         record.problem(query, f"took {elapsed * 1000:.0f} ms")
+    total = getattr(results, "total", 0)
+    if total > record.articles:
+        record.problem(query, f"says {total:,} articles matched, in a library of {record.articles:,}")
     for r in results or ():
         if not (0 <= r.start <= r.end and all(0 <= a <= b <= len(r.snippet_plain) for a, b in r.marks)):
             record.problem(query, f"result {r.article_id} has offsets out of its passage")
