@@ -441,6 +441,8 @@ class SearchIndex:
         """
         if self._closed:
             return 0
+        if not self._pending and self.storage.current_seq() <= self._last_seq:
+            return 0  # nothing changed: never wait for a background merge to say so
         if not self._write_lock.acquire(blocking=False):
             if self._long_write:  # that writer picks this change up before it lets go
                 self._pending = True
@@ -690,6 +692,7 @@ class SearchIndex:
             q, date_queries = sq.split_date_filters(q)
             if not date_queries and not sq.has_words(q):
                 raise InvalidSearchQueryError(f"The search query '{sq.shown(text)}' has no words to search for.")
+            sq.check_expansions(q, text)
             reader = searcher.reader()
             q = sq.QueryRewriter(reader, self._fuzzy_vocab, self._analyze).rewrite(q)
             q = sq.use_tree_unions(q.normalize())

@@ -17,6 +17,7 @@ raises :class:`InvalidSearchQueryError` with one sentence.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from datetime import datetime
 from typing import Any, Callable, Iterable
@@ -28,8 +29,10 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from reader.core.errors import InvalidSearchQueryError
 
 MAX_QUERY_CHARS = 1000
-MAX_PREFIX_TERMS = 64          # a prefix such as "th*" matches thousands of terms: keep the common ones
-PREFIX_SCAN_LIMIT = 4000       # stop reading the lexicon after this many terms with the prefix
+MAX_PREFIX_TERMS = 24          # a prefix such as "th*" matches thousands of terms: keep the common ones
+PREFIX_SCAN_LIMIT = 1000       # stop reading the lexicon after this many terms with the prefix
+MIN_WILDCARD_LETTERS = 2       # letters before the first * or ?: "t*" or "*ing" would read the whole lexicon
+MAX_EXPANDED_WORDS = 4         # words with * ? or ~ in one query
 MAX_FUZZY_TERMS = 32
 
 # Fields searched when the user names none, with their weight in the ranking.
@@ -40,7 +43,7 @@ DATE_FIELDS = ("added", "published")
 FIELD_ALIASES = {"tag": ["tags"], "note": ["notes"], "highlight": ["highlights"], "title": ["titles"],
                  "author": ["by"], "url": ["link"]}
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")  # and lone surrogates (not text)
 _WORDS = re.compile(r"\w+")
 
 
@@ -172,8 +175,11 @@ class QueryRewriter:
     def rewrite(self, q: wq.Query) -> wq.Query:
         if isinstance(q, wq.FuzzyTerm):
             return self._fuzzy(q)
-        if isinstance(q, wq.Prefix):
-            return self._prefix(q)
+        if isinstance(q, (wq.Prefix, wq.Wildcard)):
+            return self._pattern(q)
+        if isinstance(q, wq.Every) and q.fieldname:
+            # field:* reads every posting of the field to list who has one; any document will do.
+            return wq.Every(boost=q.boost)
         if q.is_leaf():
             return q
         if type(q) is wq.Or:
@@ -191,22 +197,27 @@ class QueryRewriter:
             return all((q.fieldname, w) in self.reader for w in q.words)
         return True
 
-    def _prefix(self, q: wq.Prefix) -> wq.Query:
-        field, prefix = q.fieldname, q.text.lower()
-        if field not in self.reader.schema or not prefix:
+    def _pattern(self, q: wq.Query) -> wq.Query:
+        """``word*`` or ``w?rd*``: the most common matching terms, read from the lexicon
+        from the letters before the first wildcard on (check_expansions made sure of them)."""
+        field = q.fieldname
+        pattern = q.text.lower() + ("*" if isinstance(q, wq.Prefix) else "")
+        literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        if field not in self.reader.schema or not literal:
             return wq.NullQuery
-        found: list[str] = []
+        matches = None if pattern == literal + "*" else re.compile(fnmatch.translate(pattern)).match
+        found: list[tuple[int, str]] = []
         try:
-            for i, term in enumerate(self.reader.expand_prefix(field, prefix)):
+            for i, (term, info) in enumerate(self.reader.iter_prefix(field, literal)):
                 if i >= PREFIX_SCAN_LIMIT:
                     break
-                found.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+                word = term.decode("utf-8") if isinstance(term, bytes) else term
+                if matches is None or matches(word):
+                    found.append((info.doc_frequency(), word))
         except Exception:  # a field without a lexicon (dates): nothing to expand
             return wq.NullQuery
-        if len(found) > MAX_PREFIX_TERMS:
-            found.sort(key=lambda t: -self.reader.doc_frequency(field, t))
-            found = found[:MAX_PREFIX_TERMS]
-        return _or_terms(field, found, q.boost)
+        found.sort(key=lambda fw: -fw[0])
+        return _or_terms(field, [w for _, w in found[:MAX_PREFIX_TERMS]], q.boost)
 
     def _fuzzy(self, q: wq.FuzzyTerm) -> wq.Query:
         from rapidfuzz import process
@@ -256,6 +267,29 @@ def use_tree_unions(q: wq.Query) -> wq.Query:
         if type(node) is wq.Or:
             node.matcher_type = wq.Or.DEFAULT_MATCHER
     return q
+
+
+def check_expansions(q: wq.Query, text: str) -> None:
+    """Refuse, in one sentence, wildcards and fuzzy words that would cost seconds."""
+    words: set[str] = set()
+    for node in walk(q):
+        if isinstance(node, wq.TermRange) and node.fieldname not in DATE_FIELDS:
+            # [a TO z] on a text field reads a good part of its lexicon.
+            raise InvalidSearchQueryError("Ranges such as [a to b] work on added: and published: only.")
+        if isinstance(node, (wq.Prefix, wq.Wildcard)):
+            pattern = node.text + ("*" if isinstance(node, wq.Prefix) else "")
+            if len(re.split(r"[*?]", pattern, maxsplit=1)[0]) < MIN_WILDCARD_LETTERS:
+                raise InvalidSearchQueryError(
+                    f"The wildcard '{shown(pattern)}' needs at least {MIN_WILDCARD_LETTERS} letters"
+                    " before its first * or ?."
+                )
+            words.add(pattern)
+        elif isinstance(node, wq.FuzzyTerm):
+            words.add(node.text + "~")
+    if len(words) > MAX_EXPANDED_WORDS:
+        raise InvalidSearchQueryError(
+            f"The search query '{shown(text)}' has {len(words)} words with * ? or ~; use at most {MAX_EXPANDED_WORDS}."
+        )
 
 
 def _or_terms(field: str, terms: list[str], boost: float = 1.0) -> wq.Query:

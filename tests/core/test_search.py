@@ -104,6 +104,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory):
         ('"borrow checker"', {"rust", "borrow_title"}),
         ('"checker borrow"', set()),                  # a phrase keeps its order
         ("owner*", {"rust"}),
+        ("own?rship", {"rust"}),                     # wildcards inside a word
+        ("sourd*gh", {"baking"}),
         ("compst~", {"garden"}),                      # one letter missing
         ("sourdouhg~", {"baking"}),                   # two letters swapped
         ("Москва", {"russian"}),
@@ -215,6 +217,32 @@ def test_malformed_queries_never_raise_anything_else(corpus, query):
         assert message.endswith(".") and "\n" not in message
     else:
         assert isinstance(results, list)
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        ("t*", "at least 2 letters"),               # would read the whole lexicon
+        ("*ing", "at least 2 letters"),
+        ("a?c", "at least 2 letters"),
+        ("bo* ch* so* to* co*", "use at most 4"),
+        ("text:[a to z]", "added: and published: only"),
+        ("title:*", "no words"),
+    ],
+)
+def test_costly_wildcards_and_ranges_are_refused(corpus, query, words):
+    lib, _ = corpus
+    with pytest.raises(InvalidSearchQueryError, match=words):
+        lib.search(query)
+
+
+@pytest.mark.parametrize("query", ["\udcff", "\udcff*", "x\udcff~", "ab\udcff?", '"\udcff"', "bor\ud83drow"])
+def test_lone_surrogates_are_dropped(corpus, query):
+    lib, _ = corpus
+    try:
+        lib.search(query)
+    except InvalidSearchQueryError as exc:
+        assert str(exc).endswith(".")
 
 
 def test_very_long_query_is_refused_in_one_sentence(corpus):
