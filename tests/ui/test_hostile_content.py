@@ -218,7 +218,7 @@ def test_hostile_pages_run_nothing_load_nothing_and_open_no_link_unasked(
 
     files = hostile_files(host, canary_file.as_uri())
     failures: list[str] = []
-    tried = blocked = links_clicked = 0
+    tried = blocked = links_clicked = refused = 0
     for item in files:
         tried += 1
         before = len(failures)
@@ -226,8 +226,9 @@ def test_hostile_pages_run_nothing_load_nothing_and_open_no_link_unasked(
         path.write_bytes(item.data)
         try:
             article_id = library.add(path).article_id
-        except ImportFailed as refused:  # refusing a page with nothing readable is blocking it too
-            assert str(refused).startswith(f"'{path}'"), str(refused)
+        except ImportFailed as refusal:  # refusing a page with nothing readable is blocking it too
+            assert str(refusal).startswith(f"'{path}'"), str(refusal)
+            refused += 1
             blocked += 1
             continue
         stored = library.get(article_id)
@@ -295,8 +296,8 @@ def test_hostile_pages_run_nothing_load_nothing_and_open_no_link_unasked(
 
     # (b) Nothing was loaded: no resource asked of the view, no request to the canary, no file read.
     qtbot.wait(200)  # type: ignore[attr-defined]  # anything queued gets its chance to misbehave
-    print(f"hostile inputs: {tried} tried, {blocked} blocked "
-          f"({len(files)} files, {links_clicked} links clicked, {len(NEVER_OPEN) + len(ASK_FIRST)} addresses)")
+    print(f"hostile inputs: {tried} tried, {blocked} blocked ({len(files)} files, {refused} of them refused at "
+          f"import; {links_clicked} links clicked; {len(NEVER_OPEN) + len(ASK_FIRST)} addresses)")
     assert watch.resources == [], f"the view was asked to load {watch.resources[:10]}"
     assert hits == [], f"the canary server was asked for {hits}"
     assert FileAudit.opened == [], f"the canary file was opened: {FileAudit.opened}"
