@@ -184,17 +184,36 @@ def query_strategy(vocab: list[str]) -> st.SearchStrategy[str]:
     def joined(parts: st.SearchStrategy[list[str]]) -> st.SearchStrategy[str]:
         return st.builds(lambda ps, sep: sep.join(ps), parts, separator)
 
+    # Queries a reader would plausibly type: they must mostly be searched, not refused, so
+    # the ranking, snippets and offsets are exercised too (one bad date refuses a whole query).
+    plausible_term = st.one_of(
+        common, common, rare,
+        st.builds(lambda w: w + "*", common.filter(lambda w: len(w) >= 4).map(lambda w: w[:3])),
+        st.builds(lambda w: w + "~", common),
+        st.builds(lambda ws: '"' + " ".join(ws) + '"', st.lists(common, min_size=2, max_size=3)),
+        st.builds(lambda w: "-" + w, rare),
+    )
+    plausible = joined(st.lists(st.one_of(
+        plausible_term, plausible_term, plausible_term,
+        st.builds(lambda f, w: f"{f}:{w}", st.sampled_from(("title", "author", "site", "tag", "note", "highlight", "url")),
+                  st.one_of(common, rare)),
+        st.builds(lambda f, v: f"{f}:{v}", st.sampled_from(("added", "published")),
+                  st.sampled_from(("today", "2024", "2019-06", "[2015 to now]", "[2012 TO 2016-06-30]", ">2020"))),
+        st.sampled_from(("AND", "OR", "NOT")),
+    ), min_size=1, max_size=5))
     flat = joined(st.lists(atom, min_size=1, max_size=10))
-    nested = st.recursive(
-        flat,
-        lambda inner: st.one_of(
+    def grouped(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
             st.builds(lambda q: f"({q})", inner),
             st.builds(lambda f, q: f"{f}:({q})", st.sampled_from(FIELDS), inner),
-            st.builds(lambda a, op, b: f"{a} {op} {b}", inner, st.sampled_from(["AND", "OR", "AND NOT", "OR NOT", ""]), inner),
+            st.builds(lambda a, op, b: f"{a} {op} {b}", inner, st.sampled_from(["AND", "OR", "AND NOT", "OR NOT", ""]),
+                      inner),
             st.builds(lambda q: f"NOT ({q})", inner),
-        ),
-        max_leaves=6,
-    )
+        )
+
+    # Two levels of grouping by hand (st.recursive warns that this extend "doesn't use its argument").
+    once = grouped(st.one_of(flat, plausible))
+    nested = st.one_of(once, grouped(once))
     long_queries = st.one_of(
         joined(st.lists(atom, min_size=40, max_size=250)).map(lambda q: q[:1000]),
         st.builds(lambda w, n: (w + " ") * n, word, st.integers(100, 400)).map(lambda q: q[:1000]),
@@ -206,7 +225,7 @@ def query_strategy(vocab: list[str]) -> st.SearchStrategy[str]:
         st.text(st.one_of(st.characters(), st.characters(categories=("Cs",))), max_size=30),  # lone surrogates too
         st.text(st.sampled_from("*?~^:\"'()[]{}-+!\\ AOTNDR"), max_size=30),
     )
-    return st.one_of(flat, flat, nested, nested, raw, raw, long_queries)
+    return st.one_of(plausible, plausible, flat, nested, nested, raw, raw, long_queries)
 
 
 # ---------------------------------------------------------------- running and recording
