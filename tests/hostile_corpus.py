@@ -136,9 +136,9 @@ def markdown_pages(host: str = DEAD_HOST, canary: str = "file:///etc/passwd") ->
     # Autolinks show their address as their words: the words may stay, the link may not.
     pages.append(intro + f"<javascript:alert(1)>\n\n<{canary}>\n\n<vbscript:msgbox(1)>\n\n<https://ok.example/auto>\n")
     pages.append(intro + "\n\n".join(inline_html))
-    blocks = [p for p in IMPORTER_PAYLOADS + extra_payloads(host, canary)]
     # A raw HTML block starts at a tag on its own line and ends at a blank line.
-    pages.append(intro + "\n\n".join(f"<div>\n{p}\n</div>" for p in blocks) + "\n\nThe end of the notes.\n")
+    raw_blocks = "\n\n".join(f"<div>\n{p}\n</div>" for p in IMPORTER_PAYLOADS + extra_payloads(host, canary))
+    pages.append(intro + raw_blocks + "\n\nThe end of the notes.\n")
     return pages
 
 
