@@ -46,14 +46,14 @@ def extra_payloads(host: str = DEAD_HOST, canary: str = "file:///etc/passwd") ->
         # styles that would load something
         f'<style>@import url("{host}/x.css"); @import "{canary}"; body {{ background: url({host}/bg.png) }}</style>',
         f'<p style="background-image: url(\'{host}/styled.png\'); behavior: url({canary})">styled paragraph</p>',
-        f'<div style="width: expression(alert(1))">old expression style</div>',
+        '<div style="width: expression(alert(1))">old expression style</div>',
         f'<link rel="stylesheet" href="{host}/s.css"><link rel="icon" href="{canary}">',
         f'<link rel="preload" as="image" href="{host}/pre.png"><link rel="prefetch" href="{host}/next">',
         f'<link rel="import" href="{host}/imp.html"><link rel="dns-prefetch" href="//evil.example">',
         # the page trying to go elsewhere or change how links resolve
         f'<meta http-equiv="refresh" content="0; url={host}/refresh">',
-        f'<meta http-equiv="refresh" content="0;url=data:text/html,%3Cscript%3Ealert(1)%3C/script%3E">',
-        f'<meta http-equiv="Set-Cookie" content="evil.example=1">',
+        '<meta http-equiv="refresh" content="0;url=data:text/html,%3Cscript%3Ealert(1)%3C/script%3E">',
+        '<meta http-equiv="Set-Cookie" content="evil.example=1">',
         f'<base href="{host}/"><a href="relative/page">relative link</a><img src="rel.png" alt="relative picture">',
         f'<base href="{canary}"><a href="x">based file link</a>',
         # frames, objects, forms
@@ -61,7 +61,7 @@ def extra_payloads(host: str = DEAD_HOST, canary: str = "file:///etc/passwd") ->
         f'<iframe src="{canary}"></iframe><frameset><frame src="{host}/f"></frameset>',
         f'<object data="{canary}" type="text/plain">object fallback</object>',
         f'<object data="{host}/o.swf"><param name="movie" value="{host}/o.swf"><embed src="{canary}"></object>',
-        f'<embed src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+        '<embed src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
         f'<form action="javascript:alert(1)"><button formaction="{host}/steal">form button</button></form>',
         f'<form action="{host}/post" method="post"><input type="submit" value="evil.example submit"></form>',
         # SVG and MathML
@@ -213,9 +213,11 @@ def hostile_files(host: str = DEAD_HOST, canary: str = "file:///etc/passwd") -> 
     files = [
         HostileFile(f"hostile-{i:03d}.html", page(p, i).encode("utf-8"), p[:80]) for i, p in enumerate(payloads)
     ]
-    files.append(HostileFile("hostile-all.htm", page("".join(payloads), len(payloads)).encode("utf-8"), "every payload"))
+    everything = page("".join(payloads), len(payloads)).encode("utf-8")
+    files.append(HostileFile("hostile-all.htm", everything, "every payload"))
     files.extend(
-        HostileFile(f"hostile-{i}.md", text.encode("utf-8"), f"Markdown page {i}", shows_addresses="<javascript:" in text)
+        HostileFile(f"hostile-{i}.md", text.encode("utf-8"), f"Markdown page {i}",
+                    shows_addresses="<javascript:" in text)
         for i, text in enumerate(markdown_pages(host, canary))
     )
     files.append(HostileFile("hostile.epub", epub_book(host, canary), "EPUB with hostile chapters"))
