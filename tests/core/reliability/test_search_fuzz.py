@@ -38,6 +38,16 @@ from reader.core.library import Library
 LIMIT_SECONDS = 1.0   # the bound for one search
 HARD_CAP = 4.0        # past this a query is interrupted and reported as too slow
 
+# A known bug in reader/core/search_query.py, to be fixed there: the test runs and must fail
+# until then; strict, so the fix turns it red until this mark goes.
+WIDE_EXPANSION_BUG = pytest.mark.xfail(
+    strict=True,
+    reason="At 10,000 articles the shortest prefixes and widest fuzzy words still allowed take over 1 s: "
+    "'ba*' 1.0 s, 'ba* be* bi* bo*' 3.7 s, 'ba* OR be* OR bi* OR bo*' over 4 s, 'zit~2 jit~2 bal~2 rot~2' 3.4 s, "
+    "'ka~2 ti~2 mo~2 su~2' 1.8 s, 'published:[2012 TO 2016-06-30] ba*' 1.8 s (each expands to many terms, "
+    "every one searched in eight fields).",
+)
+
 # ---------------------------------------------------------------- a library to search
 
 
@@ -192,6 +202,10 @@ def query_strategy(vocab: list[str]) -> st.SearchStrategy[str]:
         st.builds(lambda w: w + "~", common),
         st.builds(lambda ws: '"' + " ".join(ws) + '"', st.lists(common, min_size=2, max_size=3)),
         st.builds(lambda w: "-" + w, rare),
+        # Two letters and a * (the shortest prefix allowed), or a short word with ~2: each stands for
+        # hundreds of words of this vocabulary.
+        st.builds(lambda c, v: c + v + "*", st.sampled_from("bcdfghjklmnprstvwz"), st.sampled_from("aeiou")),
+        st.builds(lambda w: w[:4] + "~2", rare),
     )
     plausible = joined(st.lists(st.one_of(
         plausible_term, plausible_term, plausible_term,
@@ -387,6 +401,9 @@ NASTY = [
     "the", "the of and to in", '"the of and"', " ".join(["the"] * 200), " OR ".join(["the"] * 150),
     "title:[a TO z]", "text:[a TO z]", "author:[a TO zzzz]", "tag:[a to z]", "added:[1970 to now]",
     "published:[1900 to 2100]", "published:>2015 a*", "NOT a", "NOT the", "-a* -b*", "NOT (a* OR b*)",
+    # The shortest prefixes and widest fuzzy words allowed, each matching hundreds of the made-up words.
+    "ba*", "ke*", "ba* be* bi* bo*", "ba* OR be* OR bi* OR bo*", "published:[2012 TO 2016-06-30] ba*",
+    "b?la*", "bala~2", "zit~2 jit~2 bal~2 rot~2", "ka~2 ti~2 mo~2 su~2", "title:ba* author:ke*",
 ]
 
 
@@ -438,6 +455,7 @@ def large_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Li
 
 
 @pytest.mark.slow
+@WIDE_EXPANSION_BUG
 def test_random_and_nasty_queries_at_ten_thousand_articles_each_within_a_second(
     large_library: tuple[Library, Corpus, float],
 ) -> None:
