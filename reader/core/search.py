@@ -25,10 +25,11 @@ import shutil
 import threading
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from whoosh import fields as wf
 from whoosh import index as windex
@@ -39,6 +40,7 @@ from whoosh.highlight import SCORE as FRAGMENT_ORDER_SCORE
 
 from reader.core import search_query as sq
 from reader.core.errors import InvalidSearchQueryError, SearchError
+from reader.core.instance import InstanceLock
 from reader.core.storage import IndexRecord, Storage
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ MERGE_IDLE_SECONDS = 1.0        # merge only after the writer has been idle this
 MERGE_FACTOR = 8                # this many segments of one size tier: merge them in the background
 SMALL_SEGMENT_DOCS = 1000       # bigger segments (bulk catch-ups, rebuilds) are never merged
 WRITER_TIMEOUT = 1.0            # wait this long for another process's writer, then skip
+PROCESS_LOCK_TIMEOUT = 120.0   # wait this long for another Reader's index work (a bulk import)
 SNIPPET_CHARS = 200
 SNIPPET_SURROUND = 50
 MATCH_FIELDS = ("title", "author", "site", "text", "highlight", "note", "tag", "url")
@@ -227,8 +230,63 @@ class SearchIndex:
         self._filters: dict[tuple[int, str], frozenset[int]] = {}
         self._parsers = sq.Parsers(self.schema)
         self._stem = self.schema["text"].analyzer
-        with self._write_lock:
+        # The window and CLI commands may use one index at once: every write, repair and
+        # rebuild holds this lock (beside the index folder, which a rebuild replaces).
+        self._process_lock = InstanceLock(self.dir.with_name(self.dir.name + ".lock"))
+        self._dir_id: tuple[int, int] | None = None
+        with self._write_lock, self._across_processes():
             self._open()
+            self._dir_id = self._directory_id()
+
+    # -- other processes -------------------------------------------------------------------
+    @contextmanager
+    def _across_processes(self, timeout: float = PROCESS_LOCK_TIMEOUT) -> Iterator[bool]:
+        """Hold the index's inter-process lock (yields False when ``timeout`` ran out and
+        ``timeout`` was 0, i.e. the caller may skip its work); then catch up with what other
+        processes wrote, so this one never writes from, or repairs, a stale view."""
+        if self._process_lock.held:  # nested (rebuild -> catch-up): the outer call holds it
+            yield True
+            return
+        if not self._process_lock.acquire(timeout=timeout):
+            if timeout == 0:
+                yield False
+                return
+            holder = self._process_lock.held_by()
+            raise SearchError(
+                f"The search index at '{self.dir}' is busy in another Reader"
+                f"{f' (pid {holder})' if holder else ''}; try again when it is done."
+            )
+        try:
+            self._follow_other_processes()
+            yield True
+        finally:
+            self._process_lock.release()
+
+    def _directory_id(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.dir)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def _follow_other_processes(self) -> None:
+        """Reopen after another process rebuilt the index (a new folder), or refresh the
+        searcher after it committed, so deletes find their documents and nothing is added twice."""
+        if self._ix is None or self._closed:
+            return
+        if self._directory_id() != self._dir_id:
+            with self._read_lock:
+                self._close_searcher()
+                self._ix = _storage(self.dir).open_index()
+                self._searcher = self._ix.searcher()
+                self._vocab.clear()
+                self._filters.clear()
+            self._dir_id = self._directory_id()
+        elif self._ix.latest_generation() != getattr(self._searcher.reader(), "generation", lambda: None)():
+            self._refresh()
+        meta = self._read_meta()
+        if meta and meta.get("schema") == SCHEMA_VERSION:
+            self._last_seq = max(self._last_seq, int(meta.get("last_seq", 0)))
 
     # -- opening and repair ----------------------------------------------------------------
     def _open(self) -> None:
@@ -300,9 +358,11 @@ class SearchIndex:
                 for i, term in enumerate(sub.lexicon(name)):
                     sub.doc_frequency(name, term)
                     postings = sub.postings(name, term)
-                    postings.id()
-                    if name == "text":
-                        postings.value_as("characters")
+                    # A term whose documents were all replaced has no live postings: not damage.
+                    if postings.is_active():
+                        postings.id()
+                        if name == "text":
+                            postings.value_as("characters")
                     if i:
                         break
 
@@ -452,7 +512,8 @@ class SearchIndex:
             self._write_lock.acquire()
             self._want_write = False
         try:
-            return self._catch_up_locked(progress, cancel)
+            with self._across_processes():
+                return self._catch_up_locked(progress, cancel)
         finally:
             self._write_lock.release()
 
@@ -542,7 +603,7 @@ class SearchIndex:
 
         Search keeps answering from the old index meanwhile; a cancelled rebuild leaves it as it was.
         """
-        with self._write_lock:
+        with self._write_lock, self._across_processes():
             self._long_write = True
             try:
                 return self._rebuild_locked(progress, cancel)
@@ -582,6 +643,7 @@ class SearchIndex:
             if self.dir.exists():
                 os.replace(self.dir, old)
             os.replace(building, self.dir)
+            self._dir_id = self._directory_id()
             self._ix = _storage(self.dir).open_index()
             self._last_seq = seq
             self._searcher = self._ix.searcher()
@@ -622,8 +684,8 @@ class SearchIndex:
         if self._closed:
             return
         try:
-            with self._write_lock:
-                if self._closed:
+            with self._write_lock, self._across_processes(timeout=0) as ours:
+                if self._closed or not ours:  # another process is writing: merge another time
                     return
                 writer = self._ix.writer(timeout=WRITER_TIMEOUT, **WRITER_OPTIONS, codec=_codec())
                 try:
