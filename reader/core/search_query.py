@@ -34,6 +34,11 @@ PREFIX_SCAN_LIMIT = 1000       # stop reading the lexicon after this many terms 
 MIN_WILDCARD_LETTERS = 2       # letters before the first * or ?: "t*" or "*ing" would read the whole lexicon
 MAX_EXPANDED_WORDS = 4         # words with * ? or ~ in one query
 MAX_FUZZY_TERMS = 32
+# An expanded word reads the postings of every term it stands for, ~2.5 us each in Python:
+# "ba*" over 10,000 made-up articles stands for terms in most documents (2 s). Keep the
+# terms, nearest or most common first, until their documents add up to this many, for all
+# the expanded words of a query together (each keeps at least its best term).
+POSTINGS_BUDGET = 30_000
 
 # Fields searched when the user names none, with their weight in the ranking.
 DEFAULT_FIELDS = ("title", "author", "site", "text", "highlight", "note", "tag", "url")
@@ -171,6 +176,7 @@ class QueryRewriter:
         self.reader = reader
         self.fuzzy_vocab = fuzzy_vocab
         self.analyze = analyze
+        self.budget = POSTINGS_BUDGET
 
     def rewrite(self, q: wq.Query) -> wq.Query:
         if isinstance(q, wq.FuzzyTerm):
@@ -197,6 +203,17 @@ class QueryRewriter:
             return all((q.fieldname, w) in self.reader for w in q.words)
         return True
 
+    def _within_budget(self, ranked: list[tuple[int, str]]) -> list[str]:
+        """The leading terms of ``ranked`` ((doc frequency, term), best first) whose postings
+        fit what is left of the query's budget; always the first one."""
+        out: list[str] = []
+        for df, term in ranked:
+            if out and df > self.budget:
+                continue  # a smaller one further on may still fit
+            out.append(term)
+            self.budget -= df
+        return out
+
     def _pattern(self, q: wq.Query) -> wq.Query:
         """``word*`` or ``w?rd*``: the most common matching terms, read from the lexicon
         from the letters before the first wildcard on (check_expansions made sure of them)."""
@@ -217,7 +234,7 @@ class QueryRewriter:
         except Exception:  # a field without a lexicon (dates): nothing to expand
             return wq.NullQuery
         found.sort(key=lambda fw: -fw[0])
-        return _or_terms(field, [w for _, w in found[:MAX_PREFIX_TERMS]], q.boost)
+        return _or_terms(field, self._within_budget(found[:MAX_PREFIX_TERMS]), q.boost)
 
     def _fuzzy(self, q: wq.FuzzyTerm) -> wq.Query:
         from rapidfuzz import process
@@ -248,8 +265,10 @@ class QueryRewriter:
                     scored[term] = max(scored.get(term, 0.0), weight)
         if not scored:
             return wq.NullQuery
-        best = sorted(scored.items(), key=lambda kv: -kv[1])[:MAX_FUZZY_TERMS]
-        return ExpandedOr([wq.Term(field, t, boost=q.boost * w) for t, w in best])
+        freq = self.reader.doc_frequency
+        best = sorted(scored.items(), key=lambda kv: (-kv[1], -freq(field, kv[0])))[:MAX_FUZZY_TERMS]
+        kept = set(self._within_budget([(freq(field, t), t) for t, _ in best]))
+        return ExpandedOr([wq.Term(field, t, boost=q.boost * w) for t, w in best if t in kept])
 
 
 class ExpandedOr(wq.Or):
@@ -265,7 +284,9 @@ def use_tree_unions(q: wq.Query) -> wq.Query:
     can skip, is several times faster. Call after ``normalize()``, which rebuilds nodes."""
     for node in walk(q):
         if type(node) is wq.Or:
-            node.matcher_type = wq.Or.DEFAULT_MATCHER
+            # normalize() flattens a prefix's terms into the word's Or: many terms, array.
+            many = len(node.subqueries) > len(DEFAULT_FIELDS)
+            node.matcher_type = wq.Or.ARRAY_MATCHER if many else wq.Or.DEFAULT_MATCHER
     return q
 
 
