@@ -588,7 +588,11 @@ class SearchIndex:
         when no other thread runs (the CLI, a benchmark), not under the window's worker threads."""
         if BULK_PROCS:
             return BULK_PROCS
-        return 2 if (os.cpu_count() or 1) >= 2 and threading.active_count() == 1 else 1
+        # Our own merge and vocabulary threads hold no lock a child would need.
+        others = [t for t in threading.enumerate()
+                  if t is not threading.main_thread() and t.name not in ("search-merge", "search-vocab")]
+        on_main = threading.current_thread() is threading.main_thread()
+        return 2 if (os.cpu_count() or 1) >= 2 and on_main and not others else 1
 
     def _writer(self, bulk: bool, ix: Any = None) -> Any:
         ix = ix or self._ix
