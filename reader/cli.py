@@ -349,17 +349,31 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_window(argv: Sequence[str]) -> int:
+def _run_window(files: Sequence[str]) -> int:
     from reader.ui.launch import main as launch
 
-    return launch(list(argv))
+    return launch(["reader", *files])
+
+
+def _is_file_argument(arg: str, parser: argparse.ArgumentParser) -> bool:
+    """True for an existing path or a URL that is not a command name (a typo stays an error)."""
+    commands: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands = set(action.choices)
+    if arg in commands or arg.startswith("-"):
+        return False
+    from reader.core.importers import is_url
+
+    return is_url(arg) or os.path.exists(arg)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv:
-        return _run_window(argv)
     parser = build_parser()
+    if not argv or _is_file_argument(argv[0], parser):
+        # `reader` alone, or `reader FILE...` as a desktop entry or file manager calls it.
+        return _run_window(argv)
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:

@@ -260,3 +260,25 @@ def test_importing_the_cli_loads_no_heavy_module() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_no_command_or_file_arguments_open_the_window(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from reader import cli
+
+    opened: list[list[str]] = []
+    monkeypatch.setattr("reader.ui.launch.main", lambda argv: opened.append(list(argv)) or 0)
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\nSome text.\n", encoding="utf-8")
+    assert cli.main([]) == 0
+    assert cli.main([str(notes), "https://example.org/a"]) == 0  # as a desktop entry calls it
+    assert cli.main(["https://example.org/b"]) == 0
+    assert opened == [["reader"], ["reader", str(notes), "https://example.org/a"], ["reader", "https://example.org/b"]]
+
+
+def test_a_mistyped_option_is_a_usage_error_not_a_window(capsys: pytest.CaptureFixture[str]) -> None:
+    from reader import cli
+
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--frobnicate"])
+    assert exc.value.code == 2
+    assert "reader:" in capsys.readouterr().err
