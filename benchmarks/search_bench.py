@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print()
-    print(f"| kind | median ms | p95 ms | FTS5 median | FTS5 p95 | ratio (p95) | found |")
+    print("| kind | median ms | p95 ms | FTS5 median | FTS5 p95 | ratio (p95) | found |")
     print("|---|---|---|---|---|---|---|")
     for kind in KINDS:
         ours, theirs, found = results[kind]
