@@ -12,18 +12,45 @@ import re
 import tempfile
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from reader.core.errors import ExportError
 
 if TYPE_CHECKING:
     from reader.core.library import Library
+    from reader.core.models import Article
 
 Progress = Callable[[int, int, str], None]
 Cancel = Callable[[], bool]
 
 FORMATS = ("markdown", "json", "w3c")
 MAX_SLUG_CHARS = 80
+
+
+class Cancelled(ExportError):
+    def __init__(self) -> None:
+        super().__init__("The export was cancelled; nothing was written.")
+
+
+def each_article(
+    library: Library,
+    article_ids: list[int] | None,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> Iterator[Article]:
+    """The articles to export (None: all of them), reporting progress; raises
+    :class:`Cancelled` when ``cancel()`` turns true."""
+    ids = library.storage.live_article_ids() if article_ids is None else list(article_ids)
+    for i, article_id in enumerate(ids):
+        if cancel is not None and cancel():
+            raise Cancelled()
+        article = library.get(article_id)
+        if progress:
+            progress(i, len(ids), article.title)
+        yield article
+    if progress:
+        progress(len(ids), len(ids), "")
 
 
 def article_link(article_id: int, start: int | None = None, end: int | None = None) -> str:

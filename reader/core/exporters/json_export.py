@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.core.document import Document
-from reader.core.errors import ExportError, ImportFailed, InvalidInput, ReaderError
-from reader.core.exporters import Cancel, Progress
+from reader.core.errors import ImportFailed, InvalidInput, ReaderError
+from reader.core.exporters import Cancel, Progress, each_article
 from reader.core.models import READING_STATES, Article, Changes
 
 if TYPE_CHECKING:
@@ -79,18 +79,10 @@ def library_records(
     cancel: Cancel | None = None,
 ) -> dict[str, Any]:
     """The export as a Python object (``article_ids`` None: every article)."""
-    ids = library.storage.live_article_ids() if article_ids is None else list(article_ids)
     articles = []
-    for i, article_id in enumerate(ids):
-        if cancel is not None and cancel():
-            raise ExportError("The export was cancelled; nothing was written.")
-        article = library.get(article_id)
-        if progress:
-            progress(i, len(ids), article.title)
-        row = library.storage.query_one("SELECT source_key FROM articles WHERE id = ?", (article_id,))
+    for article in each_article(library, article_ids, progress=progress, cancel=cancel):
+        row = library.storage.query_one("SELECT source_key FROM articles WHERE id = ?", (article.id,))
         articles.append(_article_record(article, row["source_key"] if row else None))
-    if progress:
-        progress(len(ids), len(ids), "")
     return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "articles": articles}
 
 

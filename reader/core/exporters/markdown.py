@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from reader.core.errors import ExportError
-from reader.core.exporters import Cancel, Progress, article_link, atomic_write_text, slugify
+from reader.core.exporters import Cancel, Cancelled, Progress, article_link, atomic_write_text, each_article, slugify
 from reader.core.models import Article, Highlight
 
 if TYPE_CHECKING:
@@ -126,15 +126,10 @@ def export_markdown_folder(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"The folder '{folder}' cannot be created: {exc.strerror or exc}.") from None
-    ids = library.storage.live_article_ids() if article_ids is None else list(article_ids)
     written: list[Path] = []
-    for i, article_id in enumerate(ids):
-        if cancel is not None and cancel():
-            break
-        article = library.get(article_id)
-        if progress:
-            progress(i, len(ids), article.title)
-        written.append(atomic_write_text(out_dir / markdown_file_name(article), article_to_markdown(article)))
-    if progress:
-        progress(len(written), len(ids), "")
+    try:
+        for article in each_article(library, article_ids, progress=progress, cancel=cancel):
+            written.append(atomic_write_text(out_dir / markdown_file_name(article), article_to_markdown(article)))
+    except Cancelled:
+        pass  # one file per article: the ones written are whole and stay
     return written

@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from reader.core.errors import ExportError
-from reader.core.exporters import Cancel, Progress, article_link
+from reader.core.exporters import Cancel, Progress, article_link, each_article
 from reader.core.models import Article, Highlight
 
 if TYPE_CHECKING:
@@ -74,18 +73,10 @@ def annotation_collection(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> dict[str, Any]:
-    ids = library.storage.live_article_ids() if article_ids is None else list(article_ids)
     items: list[dict[str, Any]] = []
-    for i, article_id in enumerate(ids):
-        if cancel is not None and cancel():
-            raise ExportError("The export was cancelled; nothing was written.")
-        article = library.get(article_id)
-        if progress:
-            progress(i, len(ids), article.title)
+    for article in each_article(library, article_ids, progress=progress, cancel=cancel):
         items.extend(annotation(article, h) for h in sorted(article.highlights, key=lambda h: h.id))
-    if progress:
-        progress(len(ids), len(ids), "")
-    scope = article_link(ids[0]) if article_ids is not None and len(ids) == 1 else "reader://library"
+    scope = article_link(article_ids[0]) if article_ids is not None and len(article_ids) == 1 else "reader://library"
     return {
         "@context": CONTEXT,
         "id": f"{scope}/annotations",
