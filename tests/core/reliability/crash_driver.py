@@ -65,7 +65,9 @@ def main() -> None:
     def new_word() -> str:
         nonlocal counter
         counter += 1
-        return f"zq{letters(run)}x{letters(counter)}"
+        # Ends in "q" so the English stemmer leaves it whole: "zqaxbs" would stem to the
+        # word of another article, "zqaxb", and searches would rightly find both.
+        return f"zq{letters(run)}x{letters(counter)}q"
 
     own = f"Article about zq{letters(run)}x"
 
