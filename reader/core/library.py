@@ -799,11 +799,7 @@ class Library:
         """Bring the index up to date with SQLite; returns how many articles it (re)indexed."""
         if not self.search_enabled:
             return 0
-        try:
-            index = self.index
-        except ImportError:  # search not built yet in this checkout
-            return 0
-        return index.catch_up(progress=progress, cancel=cancel)
+        return self.index.catch_up(progress=progress, cancel=cancel)
 
     def search(self, query: str, limit: int = 20) -> list[Any]:
         self.index_catch_up()

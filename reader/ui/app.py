@@ -61,11 +61,9 @@ def create_window(library: Library, settings: QSettings) -> "MainWindow":  # noq
 def run(argv: list[str]) -> int:
     app = ensure_application(argv)
     sources = [a for a in argv[1:] if not a.startswith("-")]
-    try:
-        from reader.ui import single_instance
-    except ImportError:  # pragma: no cover - the module ships with the window
-        single_instance = None  # type: ignore[assignment]
-    if single_instance is not None and not single_instance.ensure_single(
+    from reader.ui import single_instance
+
+    if not single_instance.ensure_single(
         app, args=sources, on_message=lambda text: QMessageBox.information(None, "Reader", text)
     ):
         return 0
@@ -80,7 +78,7 @@ def run(argv: list[str]) -> int:
     try:
         window = create_window(library, settings)
         window.show()
-        guard = single_instance.instance_of(app) if single_instance is not None else None
+        guard = single_instance.instance_of(app)
         if guard is not None:  # files given to a second start come here
             guard.activated.connect(lambda args: window.import_sources(list(args)) if args else None)
         if sources:

@@ -7,7 +7,6 @@ worker thread) and refreshes only that.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import threading
 from pathlib import Path
@@ -59,13 +58,6 @@ from reader.ui.workers import Job, Jobs
 
 IMPORTABLE_SUFFIXES = {".txt", ".text"} | MARKDOWN_SUFFIXES | HTML_SUFFIXES | EPUB_SUFFIXES
 OPEN_FILTER = "Articles (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.epub);;All files (*)"
-
-
-def search_available() -> bool:
-    try:
-        return importlib.util.find_spec("reader.core.search") is not None
-    except (ImportError, ValueError):
-        return False
 
 
 def expand_sources(paths: list[str]) -> list[str]:
@@ -238,8 +230,7 @@ class MainWindow(QMainWindow):
         self.view.clear_article(" ")
         self.ready = False  # True once the first article is shown
         self.view.viewport().installEventFilter(self)
-        if search_available():
-            self.start_index_catch_up()
+        self.start_index_catch_up()
 
     # -- building -------------------------------------------------------------------------------
     def _action(self, text: str, slot: Callable[[], Any], shortcuts: list[Any] | None = None, *, tip: str = "",
@@ -291,7 +282,6 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, n=name: self.apply_theme(n))
             self.theme_group.addAction(action)
             self.theme_actions[name] = action
-        self.act_export.setVisible(self._exporter() is not None)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Main", self)
@@ -770,7 +760,7 @@ class MainWindow(QMainWindow):
                 shown += f"\n\n…and {len(errors) - 12} more."
             title = "This file was not imported" if len(errors) == 1 else f"{len(errors)} files were not imported"
             self.show_error(title, shown)
-        if done and search_available():
+        if done:
             self.start_index_catch_up()
 
     def paste_clipboard(self) -> None:
@@ -826,19 +816,11 @@ class MainWindow(QMainWindow):
             self.add_text_or_url(mime.text().strip())
 
     # -- export --------------------------------------------------------------------------------------
-    def _exporter(self) -> Callable[..., Any] | None:
-        """``export_markdown_file(library, article_id, path)``, if this build has the exporter."""
-        try:
-            from reader.core.exporters import markdown as md_export
-        except ImportError:
-            return None
-        fn = getattr(md_export, "export_markdown_file", None)
-        return fn if callable(fn) else None
-
     def export_article(self) -> None:
-        exporter = self._exporter()
+        from reader.core.exporters.markdown import export_markdown_file
+
         article = self.view.article
-        if exporter is None or article is None:
+        if article is None:
             return
         folder = Path(str(self.settings.value("last_dir", str(Path.home()))))
         default = str(folder / f"{_safe_name(article.title)}.md")
@@ -846,7 +828,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
         try:
-            written = exporter(self.library, article.id, path)
+            written = export_markdown_file(self.library, article.id, path)
         except (ReaderError, OSError) as exc:
             self.show_error("Export failed", str(exc))
             return
@@ -879,9 +861,6 @@ class MainWindow(QMainWindow):
         self.left.setCurrentWidget(self.search_panel)
         if self._focus_mode:
             self.toggle_focus_mode()
-        if not search_available():
-            self.search_panel.show_message(query, "Search is not available in this installation.")
-            return
         if not self._index_lock.acquire(blocking=False):
             self._pending_search = query
             self.search_panel.show_message(query, "Indexing your archive… the results appear when it is done.")
@@ -890,9 +869,6 @@ class MainWindow(QMainWindow):
             results = self.library.search(query)
         except ReaderError as exc:
             self.search_panel.show_message(query, str(exc))
-            return
-        except (ImportError, AttributeError):
-            self.search_panel.show_message(query, "Search is not available in this installation.")
             return
         finally:
             self._index_lock.release()

@@ -8,8 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from reader.core.library import Library
-from reader.ui import main_window as main_window_module
-from reader.ui.main_window import MainWindow, search_available
+from reader.ui.main_window import MainWindow
 from reader.ui.search_panel import safe_snippet
 
 
@@ -54,7 +53,6 @@ def test_results_open_the_article_at_the_passage(
     start = text.index("Storm Shadow")
     results = Results([FakeResult(sample_id, "Biden approves", "… <b>Storm Shadow</b> and SCALP …", start, start + 12)])
     results.suggestion = "storm shadows"
-    monkeypatch.setattr(main_window_module, "search_available", lambda: True)
     monkeypatch.setattr(window.library, "search", lambda q, limit=20: results)
     window.view.scroll_to_offset(0, top=True)
     window.act_search.trigger()
@@ -80,14 +78,12 @@ def test_a_bad_query_says_so_in_the_panel(
     def fail(q: str, limit: int = 20) -> list[object]:
         raise InvalidSearchQueryError(f"The query '{q}' cannot be searched.")
 
-    monkeypatch.setattr(main_window_module, "search_available", lambda: True)
     monkeypatch.setattr(window.library, "search", fail)
     window.run_search("title:(")
     qtbot.waitUntil(lambda: "cannot be searched" in window.search_panel.message.text())  # type: ignore[attr-defined]
     assert window.isVisible()
 
 
-@pytest.mark.skipif(not search_available(), reason="the search module is not in this checkout")
 def test_real_search_finds_and_opens_the_passage(qtbot: object, window: MainWindow, sample_id: int) -> None:
     window.run_search("Kharkiv")
     qtbot.waitUntil(lambda: window.search_panel.model.rowCount() >= 1, timeout=15_000)  # type: ignore[attr-defined]
