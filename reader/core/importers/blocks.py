@@ -160,6 +160,7 @@ class BlockCollector:
         self.current: InlineText | None = None
         self.current_kind: tuple[str, int, str | None] = ("paragraph", 0, None)
         self.contexts: list[tuple[str, int]] = []
+        self.lists: list[list[int | bool]] = []  # open lists: [ordered, next number]
 
     def flush(self) -> None:
         if self.current is not None:
@@ -178,6 +179,26 @@ class BlockCollector:
             kind, level = self.contexts[-1]
             return kind, level, None
         return "paragraph", 0, None
+
+    def open_list(self, ordered: bool, first: int = 1) -> None:
+        self.flush()
+        self.lists.append([ordered, first])
+
+    def close_list(self) -> None:
+        self.flush()
+        if self.lists:
+            self.lists.pop()
+
+    def open_list_item(self) -> None:
+        """Start a list item block: nested one level per open list, numbered in ordered lists."""
+        level = max(1, len(self.lists))
+        marker = "•"
+        if self.lists and self.lists[-1][0]:
+            number = int(self.lists[-1][1])
+            marker = f"{number}."
+            self.lists[-1][1] = number + 1
+        self.start("list_item", level, marker)
+        self.contexts.append(("list_item", level))
 
 
 def drop_leading_title(blocks: list[Block], title: str) -> list[Block]:

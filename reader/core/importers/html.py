@@ -155,7 +155,6 @@ class _Walker(BlockCollector):
         self.resolve_href = resolve_href
         self.resolve_src = resolve_src
         self.spans: list[tuple[int, str, str | None]] = []  # inline formatting now open
-        self.lists: list[list[int | bool]] = []  # [ordered, next number]
         self.quote_depth = 0
         self.in_cell = 0
         self.next_token = 0
@@ -219,20 +218,11 @@ class _Walker(BlockCollector):
             self.contexts.pop()
             self.quote_depth -= 1
         elif tag in ("ul", "ol"):
-            self.flush()
-            self.lists.append([tag == "ol", 1])
+            self.open_list(tag == "ol")
             self.children(el, depth)
-            self.flush()
-            self.lists.pop()
+            self.close_list()
         elif tag == "li":
-            level = max(1, len(self.lists))
-            marker = "•"
-            if self.lists and self.lists[-1][0]:
-                number = int(self.lists[-1][1])
-                marker = f"{number}."
-                self.lists[-1][1] = number + 1
-            self.start("list_item", level, marker)
-            self.contexts.append(("list_item", level))
+            self.open_list_item()
             self.children(el, depth)
             self.flush()
             self.contexts.pop()

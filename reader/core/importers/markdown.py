@@ -77,7 +77,6 @@ class _Walker(BlockCollector):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.shown = describe(name)
-        self.lists: list[list[int | bool]] = []
         self.quote_depth = 0
         self.in_row = False
         self.cells = 0
@@ -97,21 +96,12 @@ class _Walker(BlockCollector):
                 if not self.in_row:
                     self.flush()
             elif kind in ("bullet_list_open", "ordered_list_open"):
-                self.flush()
                 start = tok.attrGet("start")
-                self.lists.append([kind == "ordered_list_open", int(start) if start is not None else 1])
+                self.open_list(kind == "ordered_list_open", int(start) if start is not None else 1)
             elif kind in ("bullet_list_close", "ordered_list_close"):
-                self.flush()
-                self.lists.pop()
+                self.close_list()
             elif kind == "list_item_open":
-                level = max(1, len(self.lists))
-                marker = "•"
-                if self.lists and self.lists[-1][0]:
-                    number = int(self.lists[-1][1])
-                    marker = f"{number}."
-                    self.lists[-1][1] = number + 1
-                self.start("list_item", level, marker)
-                self.contexts.append(("list_item", level))
+                self.open_list_item()
             elif kind == "list_item_close":
                 self.flush()
                 self.contexts.pop()
