@@ -108,6 +108,12 @@ class QuoteSelectors:
     start: int | None = None
     end: int | None = None
 
+    def clipping(self, **fields: Any) -> Clipping:
+        """A clipping at these selectors, with ``fields`` (note, tags, colour, times)."""
+        return Clipping(
+            exact=self.exact, prefix=self.prefix, suffix=self.suffix, start=self.start, end=self.end, **fields
+        )
+
 
 def selectors_from(selector: Any) -> QuoteSelectors:
     """The TextQuoteSelector and TextPositionSelector in a W3C/Hypothesis ``selector``."""

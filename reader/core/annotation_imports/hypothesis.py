@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reader.core.annotation_imports import AnnotatedSource, Clipping, iso_time, selectors_from
+from reader.core.annotation_imports import AnnotatedSource, iso_time, selectors_from
 
 
 def annotations_of(obj: Any) -> list[dict[str, Any]] | None:
@@ -55,12 +55,7 @@ def parse_hypothesis(items: list[dict[str, Any]]) -> list[AnnotatedSource]:
         if not sel.exact and not note.strip():
             continue
         source.clippings.append(
-            Clipping(
-                exact=sel.exact,
-                prefix=sel.prefix,
-                suffix=sel.suffix,
-                start=sel.start,
-                end=sel.end,
+            sel.clipping(
                 note=note,
                 tags=tags,
                 created=iso_time(a.get("created")),

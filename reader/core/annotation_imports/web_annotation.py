@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reader.core.annotation_imports import AnnotatedSource, Clipping, iso_time, selectors_from
+from reader.core.annotation_imports import AnnotatedSource, iso_time, selectors_from
 from reader.core.exporters.web_annotation import ANNO_CONTEXT, READER_NS
 
 _ANNOTATION_TYPES = {"Annotation", "oa:Annotation", "AnnotationCollection", "AnnotationPage"}
@@ -110,12 +110,7 @@ def parse_web_annotations(obj: Any) -> list[AnnotatedSource]:
         if not sel.exact and not note_parts:
             continue
         source.clippings.append(
-            Clipping(
-                exact=sel.exact,
-                prefix=sel.prefix,
-                suffix=sel.suffix,
-                start=sel.start,
-                end=sel.end,
+            sel.clipping(
                 note="\n\n".join(note_parts),
                 tags=tags,
                 color=_extension(a, "color"),
