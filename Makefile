@@ -19,6 +19,7 @@ run: $(STAMP)
 	$(PY) -m reader.ui.launch
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,7 +84,7 @@ class Corpus:
         title = " ".join(self.words(rnd.randint(4, 8))).capitalize()
         site = rnd.choice(self.sites)
         published = datetime(2012, 1, 1) + timedelta(days=rnd.randrange(13 * 365))
-        added = datetime(2018, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=rnd.randrange(8 * 365 * 24 * 60))
+        added = datetime(2018, 1, 1, tzinfo=UTC) + timedelta(minutes=rnd.randrange(8 * 365 * 24 * 60))
         return {
             "title": title, "paras": paras, "author": rnd.choice(self.authors), "site": site,
             "url": f"https://{site}/{'-'.join(title.lower().split()[:4])}-{i}",
@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, tuple[list[float], list[float], int]] = {}
     for kind in KINDS:
         ours, theirs, found = [], [], 0
-        for wq, fq in queries[kind]:
+        for wq, _fq in queries[kind]:
             index.search(wq, limit=10)  # warm: the first query of a kind builds caches once
         for wq, fq in queries[kind]:
             # Best of three per query, for both engines: other processes on the machine

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 BLOCK_KINDS = ("heading", "paragraph", "quote", "list_item", "code", "image")
 SPAN_KINDS = ("emphasis", "strong", "link", "code")

@@ -11,9 +11,10 @@ import hashlib
 import logging
 import os
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from reader.core import paths
 from reader.core.document import Document

@@ -17,26 +17,27 @@ from __future__ import annotations
 import gc
 import html
 import json
-import mmap
 import logging
+import mmap
 import os
 import re
 import shutil
 import threading
 import time
 import warnings
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from whoosh import fields as wf
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer, Token
-from whoosh.highlight import BasicFragmentScorer, PinpointFragmenter, top_fragments
 from whoosh.highlight import SCORE as FRAGMENT_ORDER_SCORE
+from whoosh.highlight import BasicFragmentScorer, PinpointFragmenter, top_fragments
 
 from reader.core import search_query as sq
 from reader.core.errors import InvalidSearchQueryError, SearchError

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from whoosh import query as wq
 from whoosh import qparser
+from whoosh import query as wq
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from reader.core.errors import InvalidSearchQueryError

@@ -51,7 +51,7 @@ def import_sample_on_first_start(library: Library, settings: QSettings) -> bool:
     return True
 
 
-def create_window(library: Library, settings: QSettings) -> "MainWindow":  # noqa: F821
+def create_window(library: Library, settings: QSettings) -> MainWindow:  # noqa: F821
     from reader.ui.main_window import MainWindow
 
     import_sample_on_first_start(library, settings)

@@ -13,9 +13,10 @@ alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
+import shiboken6
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -36,8 +37,6 @@ from PySide6.QtGui import (
     QTextListFormat,
 )
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QTextEdit, QWidget
-
-import shiboken6
 
 from reader.core.document import Block, Document
 from reader.core.models import Article, Highlight

@@ -13,8 +13,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 # Qt 6.5+ loads libxcb-cursor at run time, so ldd of the plugin does not show it.
 RUNTIME_LIBRARIES = ("libxcb-cursor.so.0",)

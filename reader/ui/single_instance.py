@@ -25,8 +25,8 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -36,7 +36,7 @@ from reader.core import paths
 from reader.core.instance import InstanceLock
 
 ANSWER = b"ok\n"
-_claims: dict[int, "SingleInstance"] = {}  # id(app) -> its claim
+_claims: dict[int, SingleInstance] = {}  # id(app) -> its claim
 MAX_MESSAGE_BYTES = 64 * 1024
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from reader.core.anchoring import Selector, make_selector
 
@@ -316,7 +316,7 @@ def edit_whitespace(rng: random.Random, text: str, start: int, end: int):
         if pos not in used:
             edits.append((pos, 1, rng.choice(["  ", "   "])))
             used.add(pos)
-    for ps, pe in rng.sample(paragraph_ranges(text), 3):
+    for _ps, pe in rng.sample(paragraph_ranges(text), 3):
         if pe not in used and pe != start and pe != end:
             edits.append((pe, 0, " "))
             used.add(pe)

@@ -14,6 +14,7 @@ from reader.core.errors import (
     InvalidInput,
     NothingToUndo,
     QuoteNotFound,
+    ReaderError,
 )
 from reader.core.library import Library
 from reader.core.models import Changes
@@ -266,7 +267,7 @@ def test_every_action_is_one_transaction(lib: Library, sample_id: int, monkeypat
         return real_tag_id(conn, name)
 
     monkeypatch.setattr(lib.storage, "tag_id", failing_tag_id)
-    with pytest.raises(Exception):
+    with pytest.raises((sqlite3.OperationalError, ReaderError)):
         lib.tag(sample_id, "first", "second")
     assert lib.article_tags(sample_id) == ()
     assert lib.all_tags() == []

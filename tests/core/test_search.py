@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -76,12 +76,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory):
     a["borrow_title"] = add(lib, "Borrow checker diaries", ["A short post about compilers and nothing else."])
     lib.highlight_quote(a["garden"], "Compost feeds the soil", note="try worm castings", tags=["soil care"])
     lib.add_note(a["baking"], "Feed the levain twice a day")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     set_added(lib, a["garden"], now - timedelta(days=1))
-    set_added(lib, a["baking"], datetime(2024, 3, 15, 12, tzinfo=timezone.utc))
+    set_added(lib, a["baking"], datetime(2024, 3, 15, 12, tzinfo=UTC))
     set_added(lib, a["rust"], now - timedelta(days=3))
     for key in ("russian", "german", "cjk", "borrow_title"):
-        set_added(lib, a[key], datetime(2021, 5, 5, 12, tzinfo=timezone.utc))
+        set_added(lib, a[key], datetime(2021, 5, 5, 12, tzinfo=UTC))
     yield lib, a
     lib.close()
 

@@ -18,10 +18,11 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from reader.core.errors import ImportFailed, InvalidInput
@@ -145,7 +146,7 @@ def iso_time(value: Any) -> str | None:
     except ValueError:
         return None
     if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
+        when = when.astimezone(UTC)
     return when.replace(microsecond=0).isoformat()
 
 

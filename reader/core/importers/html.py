@@ -13,9 +13,9 @@ import html as html_lib
 import json
 import logging
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 import lxml.etree as etree

@@ -30,7 +30,7 @@ _SPAN_KINDS = {"em": "emphasis", "strong": "strong", "s": None, "link": "link"}
 
 MAX_QUOTE_DEPTH = 20
 # More than MAX_QUOTE_DEPTH quote markers (or list bullets) at the start of a line.
-_DEEP_PREFIX = re.compile(r"^(?:[ \t]{0,3}(?:>|[-*+][ \t])[ \t]?){%d,}" % (MAX_QUOTE_DEPTH + 1), re.M)
+_DEEP_PREFIX = re.compile(rf"^(?:[ \t]{{0,3}}(?:>|[-*+][ \t])[ \t]?){{{MAX_QUOTE_DEPTH + 1},}}", re.M)
 
 
 def _parser() -> MarkdownIt:

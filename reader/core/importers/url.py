@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import time
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 import httpx

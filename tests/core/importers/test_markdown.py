@@ -151,7 +151,7 @@ def test_table_rows_become_paragraphs() -> None:
 
 
 def test_markdown_through_import_bytes_by_suffix() -> None:
-    article = import_bytes("# Title\n\nSome *text*.\n".encode(), "doc.markdown")
+    article = import_bytes(b"# Title\n\nSome *text*.\n", "doc.markdown")
     assert article.format == "markdown" and article.title == "Title" and article.text == "Some text."
 
 

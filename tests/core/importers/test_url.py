@@ -81,7 +81,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         "/image.png": (200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n"),
         "/doc.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4"),
         "/notes.txt": (200, {"Content-Type": "text/plain; charset=utf-8"},
-                       "Field notes\n\nThe tide came in early today.\n\nWe left at noon.\n".encode()),
+                       b"Field notes\n\nThe tide came in early today.\n\nWe left at noon.\n"),
         "/notes.md": (200, {"Content-Type": "text/markdown"}, b"# Notes\n\nSome *notes*.\n"),
         "/book": (200, {"Content-Type": "application/epub+zip"}, simple_book()),
         "/latin": (200, {"Content-Type": "text/html; charset=iso-8859-1"},

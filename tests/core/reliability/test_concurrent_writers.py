@@ -73,7 +73,7 @@ def test_two_processes_and_the_cli_write_at_once(tmp_path: Path) -> None:
     )
     outputs = [p.communicate(timeout=240) for p in drivers]
     shell_out, shell_err = shell.communicate(timeout=240)
-    for proc, (out, err) in zip(drivers, outputs):
+    for proc, (_out, err) in zip(drivers, outputs):
         assert proc.returncode == 0, err[-3000:]
         # Warnings here are the search index tripping over another process's writes.
         assert err == "", f"a writer complained: {err[-3000:]}"

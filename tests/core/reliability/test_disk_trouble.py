@@ -9,8 +9,9 @@ A data folder below a regular file cannot be created by anyone.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 

@@ -117,7 +117,7 @@ def apply(state: State, line: list[str], actual: State | None = None) -> State:
             aid, word, tag = int(args[0]), args[1], args[2]
         else:
             word, tag = args
-            aid = new_id("articles", lambda w: w == word)
+            aid = new_id("articles", lambda w, word=word: w == word)
             if aid is None:
                 return s
         s.articles[aid] = word
@@ -129,7 +129,7 @@ def apply(state: State, line: list[str], actual: State | None = None) -> State:
         else:  # one transaction per file: any first few may be in
             pairs = []
             for word in args[0].split(","):
-                aid = new_id("articles", lambda w: w == word)
+                aid = new_id("articles", lambda w, word=word: w == word)
                 if aid is None:
                     break
                 pairs.append((aid, word))

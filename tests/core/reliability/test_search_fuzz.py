@@ -21,10 +21,10 @@ import os
 import random
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -114,7 +114,7 @@ def build_library(home: Path, corpus: Corpus, *, annotate: int = 40) -> Library:
     """Store every article in one transaction, spread the added dates, annotate a few, index once."""
     library = Library(home, auto_index=False)
     rnd = random.Random(corpus.seed + 1)
-    start = datetime(2018, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2018, 1, 1, tzinfo=UTC)
     with library.storage.transaction() as conn:
         for i in range(corpus.n):
             imported, tags = corpus.article(i)
