@@ -11,8 +11,10 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +102,7 @@ class Library:
         self._index: Any = None
         self._listeners: list[Listener] = []
         self._undo: list[_UndoStep] = []
+        self._acting = threading.local()  # who makes the changes on this thread (see acting_as)
         self._purge_deleted()
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -120,12 +123,37 @@ class Library:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
+    @contextmanager
+    def acting_as(self, origin: object) -> Iterator[None]:
+        """Stamp ``origin`` on the Changes of every mutation made inside (on this thread)."""
+        previous = getattr(self._acting, "origin", None)
+        self._acting.origin = origin
+        try:
+            yield
+        finally:
+            self._acting.origin = previous
+
+    def current_seq(self) -> int:
+        """The library's change counter: it moves whenever any process changes an article."""
+        return self.storage.current_seq()
+
+    def changes_since(self, seq: int) -> Changes:
+        """What any writer (this process or another: the CLI, capture) changed after ``seq``.
+
+        Articles only, by id (an id may be gone: deleted); cheap, from the change counter.
+        """
+        ids = frozenset(aid for aid, _ in self.storage.changed_since(seq))
+        return Changes(articles=ids, tags=bool(ids), notes=bool(ids))
+
     def notify(self, changes: Changes) -> Changes:
         """Bring search up to date (when auto_index) and tell subscribers what changed.
 
         Modules that write through ``storage.transaction()`` themselves (restore, annotation
         imports) call this after their transaction commits.
         """
+        origin = getattr(self._acting, "origin", None)
+        if origin is not None and changes.origin is None:
+            changes = replace(changes, origin=origin)
         if self.auto_index and self.search_enabled and not changes.reading:
             try:
                 self.index_catch_up()

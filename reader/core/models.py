@@ -131,6 +131,8 @@ class Changes:
     notes: bool = False
     tags: bool = False  # the set of tags in the library changed
     reading: bool = False  # reading position or state only
+    # Who made the change (the ``Library.acting_as`` origin, e.g. a view), so it need not reload itself.
+    origin: object = field(default=None, compare=False)
 
     @property
     def library_list(self) -> bool:
