@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.library import Library
 from reader.core.models import Note
+from reader.ui.errors import FAILED, attempt
 from reader.ui.note_card import NoteCard
 
 
@@ -96,14 +97,16 @@ class NotesBox(QWidget):
         if card.note_id is None:
             if not body.strip():
                 return
-            card.note_id = self.library.add_note(self.article_id, body).id
+            note = attempt(self, "Could not save the note", self.library.add_note, self.article_id, body)
+            if note is not FAILED:
+                card.note_id = note.id
         else:
-            self.library.update_note(card.note_id, body)
+            attempt(self, "Could not save the note", self.library.update_note, card.note_id, body)
 
     def _delete(self, card: NoteCard) -> None:
         card._timer.stop()
-        if card.note_id is not None:
-            self.library.delete_note(card.note_id)  # the refresh that follows removes the card
+        if card.note_id is not None:  # the refresh that follows removes the card
+            attempt(self, "Could not delete the note", self.library.delete_note, card.note_id)
         else:
             self.cards.remove(card)
             card.deleteLater()

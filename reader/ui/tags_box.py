@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.errors import ReaderError
 from reader.core.library import Library
+from reader.ui.errors import attempt
 from reader.ui.flow_layout import FlowLayout
 
 
@@ -79,7 +80,7 @@ class TagsBox(QWidget):
             return
         try:
             self.library.tag(self.article_id, *names)
-        except ReaderError as exc:
+        except ReaderError as exc:  # said beside the field, where the reader typed the tag
             self.error.setText(str(exc))
             self.error.show()
             return
@@ -88,4 +89,4 @@ class TagsBox(QWidget):
 
     def _remove(self, tag: str) -> None:
         if self.article_id is not None:
-            self.library.untag(self.article_id, tag)
+            attempt(self, "Could not remove the tag", self.library.untag, self.article_id, tag)
