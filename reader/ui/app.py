@@ -77,6 +77,9 @@ def run(argv: list[str]) -> int:
         return 1
     try:
         window = create_window(library, settings)
+        from reader.ui.errors import install_excepthook
+
+        install_excepthook(window)  # an unexpected error is logged and told; the app keeps running
         window.show()
         guard = single_instance.instance_of(app)
         if guard is not None:  # files given to a second start come here

@@ -147,7 +147,10 @@ class ImportFlow(QObject):
         window = self.window
         errors = [(s, r) for s, r in zip(sources, results) if isinstance(r, ReaderError)]
         done = [r for r in results if not isinstance(r, ReaderError)]
-        window.show_status(import_summary(results, len(sources), cancelled))
+        summary = import_summary(results, len(sources), cancelled)
+        if len(errors) == 1 and not done:
+            summary = _failure(*errors[0])
+        window.show_status(summary)
         if done:
             added = [r for r in done if r.status == "added"]
             window.open_article((added or done)[-1].article_id)
@@ -158,7 +161,8 @@ class ImportFlow(QObject):
             if len(errors) > 1:
                 title = f"{len(errors)} items were not added"
             else:
-                title = "This address was not added" if is_url(errors[0][0]) else "This file was not imported"
+                source = errors[0][0]
+                title = f"Could not fetch {short(source)}" if is_url(source) else "This file was not imported"
             window.show_error(title, shown)
         if done:
             window.searches.start_index_catch_up()
@@ -208,11 +212,13 @@ def _items(n: int) -> str:
 
 
 def _failure(source: str, exc: BaseException) -> str:
-    """The core's sentence, led by what failed when it does not name it."""
+    """The core's sentence; for an address, "Could not fetch <url>: <why>"."""
     text = str(exc)
-    if is_url(source) and source not in text:
-        return f"Could not fetch {source}: {text}"
-    return text
+    if not is_url(source):
+        return text
+    named = f"'{source}'"
+    why = text.split(": ", 1)[1] if text.startswith(named) and ": " in text else text
+    return f"Could not fetch {source}: {why}"
 
 
 def short(text: str, limit: int = 60) -> str:
