@@ -35,6 +35,7 @@ class ArticleHeader(QWidget):
         self.font_size = float(themes.DEFAULT_FONT_SIZE)
         self.compact = False
         self._title = ""
+        self.title_in_text = False  # the text's first heading is the title
         self.words = 0
 
     def show_article(self, article: Article | None) -> None:
@@ -43,6 +44,10 @@ class ArticleHeader(QWidget):
             return
         self._title = article.title
         self.title.setText(article.title)
+        # An HTML article often opens with its own title as a heading: show it once, there.
+        blocks = article.document.blocks
+        self.title_in_text = bool(blocks) and blocks[0].kind == "heading" and _same(blocks[0].text, article.title)
+        self.title.setVisible(self.compact or not self.title_in_text)
         text = article.document.text
         # words, counted by their separators: a split would copy a long article just to count
         words = self.words = text.count(" ") + text.count("\n") + 1
@@ -63,6 +68,7 @@ class ArticleHeader(QWidget):
             return
         self.compact = compact
         self.byline.setVisible(not compact)
+        self.title.setVisible(compact or not self.title_in_text)
         self.title.setWordWrap(not compact)
         margins = self.layout().contentsMargins()
         self.layout().setContentsMargins(margins.left(), 8 if compact else 28, margins.right(), 9 if compact else 6)
@@ -109,3 +115,7 @@ class ArticleHeader(QWidget):
             f"color: {colors.text}; font-family: {families}; font-size: {size:.1f}pt; font-weight: {weight};"
         )
         self.byline.setStyleSheet(f"color: {colors.muted}; font-size: {max(9.0, font_size * 0.66):.1f}pt;")
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()

@@ -152,6 +152,7 @@ class ArticleView(QTextBrowser):
     def _set_document(self, doc: QTextDocument) -> None:
         old = self.document()
         self.setDocument(doc)
+        self.setCursorWidth(0)  # a page to read, not to edit: no blinking text cursor (kept per document)
         # Qt deletes only the document it made itself; ours are children of the view, and a
         # long article's document is megabytes, so let each go once it is replaced.
         if old is not None and old is not doc and shiboken6.isValid(old) and old.parent() is self:
@@ -219,6 +220,10 @@ class ArticleView(QTextBrowser):
         palette.setColor(QPalette.ColorRole.Base, QColor(colors.page))
         palette.setColor(QPalette.ColorRole.Text, QColor(colors.text))
         palette.setColor(QPalette.ColorRole.Link, QColor(colors.link))
+        # a selection unlike every highlight colour, so an applied highlight is never mistaken for it
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            palette.setColor(group, QPalette.ColorRole.Highlight, QColor(colors.selection))
+            palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor(colors.selection_text))
         self.setPalette(palette)
         self.viewport().setPalette(palette)
 
@@ -539,6 +544,9 @@ class ArticleView(QTextBrowser):
         point = event.position().toPoint()
         is_click = self._press_pos is not None and (point - self._press_pos).manhattanLength() < 4
         self._press_pos = None
+        exact = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if not is_click and not exact and event.button() == Qt.MouseButton.LeftButton:
+            self.snap_selection_to_words()
         if not is_click or event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
             return
         if self.anchorAt(point):
@@ -547,6 +555,26 @@ class ArticleView(QTextBrowser):
         hit = self.highlight_at(offset) if offset is not None else None
         if hit is not None:
             self.highlightClicked.emit(hit.id, self.viewport().mapToGlobal(point))
+
+    def snap_selection_to_words(self) -> None:
+        """Widen a dragged selection to whole words ("...Ukraine. As p" takes all of "probably")."""
+        cursor = self.textCursor()
+        if not self._rendered or not cursor.hasSelection():
+            return
+        text = self._rendered.text
+        anchor, pos = self.from_qt(cursor.anchor()), self.from_qt(cursor.position())
+        start, end = min(anchor, pos), max(anchor, pos)
+        while 0 < start < len(text) and _in_word(text[start - 1]) and _in_word(text[start]):
+            start -= 1
+        while 0 < end < len(text) and _in_word(text[end - 1]) and _in_word(text[end]):
+            end += 1
+        if (start, end) == (min(anchor, pos), max(anchor, pos)):
+            return
+        snapped = QTextCursor(self.document())
+        first, last = (start, end) if anchor <= pos else (end, start)
+        snapped.setPosition(self.to_qt(first))
+        snapped.setPosition(self.to_qt(last), _KEEP)
+        self.setTextCursor(snapped)
 
     def selection_rect(self) -> QRect:
         """Where the selection starts and ends on screen (global), to place the popup near it."""
@@ -577,6 +605,10 @@ class ArticleView(QTextBrowser):
         )
         if answer == QMessageBox.StandardButton.Open:
             QDesktopServices.openUrl(url)
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or char in "_'’-"
 
 
 def _with_highlights(article: Article, highlights: tuple[Highlight, ...]) -> Article:

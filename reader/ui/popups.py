@@ -61,8 +61,10 @@ def _place_near(widget: QWidget, anchor: QRect, bounds: QRect | None = None) -> 
     size = widget.sizeHint()
     screen = QGuiApplication.screenAt(anchor.center()) or QGuiApplication.primaryScreen()
     area = screen.availableGeometry() if screen else QRect(0, 0, 10_000, 10_000)
-    if bounds is not None and bounds.width() > size.width() + 8:
-        area = area.intersected(bounds) if area.intersects(bounds) else bounds
+    if bounds is not None:  # never over the pane on the left; on the right too when it fits
+        left = max(area.left(), bounds.left() - 4)
+        right = min(area.right(), bounds.right() + 4) if bounds.width() >= size.width() else area.right()
+        area = QRect(QPoint(left, max(area.top(), bounds.top() - 4)), QPoint(right, area.bottom()))
     x = anchor.left() + anchor.width() // 2 - size.width() // 2
     y = anchor.top() - size.height() - 8
     if y < area.top():
