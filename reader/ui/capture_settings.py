@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -93,6 +94,7 @@ class CaptureSettingsDialog(QDialog):
             self,
         )
         help_text.setWordWrap(True)
+        help_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the URLs can be copied
         self.message = QLabel("", self)
         self.message.setObjectName("captureMessage")
         self.message.setWordWrap(True)
