@@ -3,11 +3,13 @@ once with its tags and a quiet message, a taken port is a message, and the setti
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QToolButton
 
@@ -114,6 +116,15 @@ def test_closing_the_window_stops_the_endpoint(qtbot: object, open_window, libra
     port = free_port()
     window.start_capture(port)
     assert request(port, "GET", "/api/v1/ping").status == 200
-    open_window.close(window)
-    with socket.socket() as probe:
-        assert probe.connect_ex(("127.0.0.1", port)) != 0
+    kept = http.client.HTTPConnection("127.0.0.1", port, timeout=10)  # a browser keeps its connection
+    try:
+        kept.request("GET", "/api/v1/ping")
+        assert kept.getresponse().read()
+        open_window.close(window)
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0
+        with pytest.raises((http.client.HTTPException, OSError)):  # nothing answers on it either
+            kept.request("GET", "/api/v1/ping")
+            kept.getresponse()
+    finally:
+        kept.close()

@@ -39,7 +39,13 @@ def check_url(value: object) -> str:
     url = value.strip()
     if len(url) > MAX_URL_CHARS:
         raise BadRequest(f"The 'url' is longer than {MAX_URL_CHARS} characters.")
-    if not is_url(url) or not urlsplit(url).hostname:
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise BadRequest(f"The url '{url[:80]}' has spaces or control characters in it.")
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # a broken [IPv6] address
+        host = None
+    if not is_url(url) or not host:
         raise BadRequest(f"The url '{url[:80]}' is not an http(s) address.")
     return url
 

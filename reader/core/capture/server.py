@@ -27,8 +27,8 @@ from typing import Any
 from reader import __version__
 from reader.core.capture import checks, forms
 from reader.core.capture.checks import Refusal
-from reader.core.capture.door import CaptureDoor, DoorClosed
-from reader.core.errors import ReaderError
+from reader.core.capture.door import CaptureDoor
+from reader.core.errors import ImportFailed, ReaderError
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,8 @@ class CaptureServer(ThreadingHTTPServer):
     def __init__(self, port: int, door: CaptureDoor, token: str):
         self.door = door
         self.token = token
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
         try:
             super().__init__((HOST, port), CaptureHandler)
         except OSError as exc:
@@ -66,6 +68,23 @@ class CaptureServer(ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return int(self.server_address[1])
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        try:
+            super().finish_request(request, client_address)
+        finally:
+            with self._connections_lock:
+                self._connections.discard(request)
+
+    def close_connections(self) -> None:
+        """End the open keep-alive connections too, so nothing answers once we have stopped."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     @property
     def address(self) -> str:
@@ -151,9 +170,11 @@ class CaptureHandler(BaseHTTPRequestHandler):
             return
         try:
             captured = self.server.door.save_page(page)
-        except ReaderError as exc:
-            status = 503 if isinstance(exc, DoorClosed) else 422
-            self._send_refusal(Refusal(status, str(exc)))
+        except ImportFailed as exc:  # the page holds no article Reader can read
+            self._send_refusal(Refusal(422, str(exc)))
+            return
+        except ReaderError as exc:  # shutting down, or the library is busy or full: try again later
+            self._send_refusal(Refusal(503, str(exc)))
             return
         except Exception as exc:  # a bug: one sentence to the client, details in the log
             log.exception("capture of %s failed", page.url)
@@ -279,4 +300,5 @@ class ServerThread:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        self.server.close_connections()
         self._thread.join(timeout=5)

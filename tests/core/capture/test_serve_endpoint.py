@@ -7,6 +7,7 @@ answer with its status and one sentence, add nothing, and leave the server answe
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -258,6 +259,8 @@ def test_curl_style_expect_continue_is_refused_before_the_body_is_sent(serve: Se
         (json.dumps({"url": "javascript:alert(1)", "html": "<p>hi</p>"}).encode(), "not an http(s) address"),
         (json.dumps({"url": "file:///etc/passwd", "html": "<p>hi</p>"}).encode(), "not an http(s) address"),
         (json.dumps({"url": "https://", "html": "<p>hi</p>"}).encode(), "not an http(s) address"),
+        (json.dumps({"url": "https://[::1/x", "html": "<p>hi</p>"}).encode(), "not an http(s) address"),
+        (json.dumps({"url": "https://rail.example/a b", "html": "<p>hi</p>"}).encode(), "spaces or control"),
         (json.dumps({"url": "https://rail.example/t", "html": "<p>hi</p>", "tags": "one"}).encode(), "list of strings"),
         (json.dumps({"url": "https://rail.example/t", "html": "<p>hi</p>", "title": 7}).encode(), "'title'"),
     ],
@@ -282,6 +285,34 @@ def test_a_singlefile_form_without_url_or_file_is_400(serve: ServeProcess, field
     answer = request(serve.port, "POST", "/api/v1/singlefile", body,
                      {"Authorization": f"Bearer {serve.token}", "Content-Type": ctype})
     assert words in assert_refused(serve, answer, 400, before)
+
+
+def test_a_body_without_content_length_is_411(serve: ServeProcess) -> None:
+    before = serve.count()
+    head = (f"POST /api/v1/pages HTTP/1.1\r\nHost: 127.0.0.1:{serve.port}\r\nAuthorization: Bearer {serve.token}\r\n"
+            "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
+    status, data, _ = raw_exchange(serve.port, head, b"5\r\n{}   \r\n0\r\n\r\n")
+    assert status == 411, data
+    head = (f"POST /api/v1/pages HTTP/1.1\r\nHost: 127.0.0.1:{serve.port}\r\nAuthorization: Bearer {serve.token}\r\n"
+            "Content-Type: application/json\r\n\r\n").encode()
+    status, data, _ = raw_exchange(serve.port, head)
+    assert status == 411, data
+    assert serve.count() == before
+
+
+def test_the_same_new_url_sent_five_times_at_once_is_one_article(serve: ServeProcess) -> None:
+    url = "https://rail.example/at-once"
+    before = serve.count()
+    answers: list[Answer] = []
+    threads = [threading.Thread(target=lambda: answers.append(post_json(serve.port, serve.token, page(url))))
+               for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(a.status for a in answers) == [200, 200, 200, 200, 201]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert serve.count() == before + 1
 
 
 def test_a_page_without_an_article_is_422(serve: ServeProcess) -> None:
