@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.jobs = Jobs(self)
         self.focus_mode = False
+        self.capture: Any = None  # the browser-capture endpoint and inbox, once start_capture() runs
         self._layout_before_focus: list[int] | None = None
         self._sidebar_width = 0
         self.theme = str(settings.value("theme", themes.DEFAULT_THEME))
@@ -153,6 +154,18 @@ class MainWindow(QMainWindow):
 
     def paste_clipboard(self) -> None:
         self.imports.paste_clipboard()
+
+    def start_index_catch_up(self) -> None:
+        self.searches.start_index_catch_up()
+
+    def start_capture(self, port: int | None = None) -> None:
+        """Save pages from the browser and import the inbox folder while this window is open."""
+        from reader.ui.capture_host import CaptureHost
+
+        self.capture = CaptureHost(self, port)
+        action = self.commands.add("browser_capture", "Browser capture…", self.capture.open_settings,
+                                   tip="The capture address, token and inbox folder")
+        self.commands.menus["file"].insertAction(self.act_export, action)
 
     # -- settings -----------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -459,6 +472,8 @@ class MainWindow(QMainWindow):
         self.editor.close()
         self.selection_popup.hide()
         self.save_settings()
+        if self.capture is not None:
+            self.capture.stop()  # before the jobs: a capture under way may still start one
         self.jobs.wait()
         self.changes.close()
         super().closeEvent(event)
