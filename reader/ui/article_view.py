@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import shiboken6
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -327,7 +327,22 @@ class ArticleView(QTextBrowser):
             # the line holding the offset at the top, so reopening lands where one stopped
             bar.setValue(max(0, y - 2) if offset else 0)
         else:
-            bar.setValue(max(0, y - self.viewport().height() // 3))
+            # a third down the page, and a whole line at the top: none half under the header
+            bar.setValue(self._line_top(max(0, y - self.viewport().height() // 3)))
+
+    def _line_top(self, y: int) -> int:
+        """The top of the text line at document height ``y`` (``y`` itself between blocks)."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        pos = layout.hitTest(QPointF(self._side_margin + 2, y), Qt.HitTestAccuracy.FuzzyHit)
+        if pos < 0:
+            return y
+        block = doc.findBlock(pos)
+        line = block.layout().lineForTextPosition(pos - block.position())
+        if not line.isValid():
+            return y
+        top = int(layout.blockBoundingRect(block).top() + line.y())
+        return top if top <= y < top + line.height() + 1 else y
 
     # -- highlights ----------------------------------------------------------------------------
     def set_highlights(self, highlights: Iterable[Highlight], changed: Iterable[int] = ()) -> None:

@@ -31,6 +31,7 @@ class ChangeRouter(QObject):
         self.window = window
         self.library = window.library
         self.open_after_delete: int | None = None
+        self.closed = False
         self.seq = self._current_seq()
         self._unsubscribe = self.library.subscribe(self._heard)
         self.changesArrived.connect(self.apply, Qt.ConnectionType.QueuedConnection)
@@ -43,6 +44,7 @@ class ChangeRouter(QObject):
         self.changesArrived.emit(changes)
 
     def close(self) -> None:
+        self.closed = True  # Changes already queued arrive after this: the library may be closed
         self.timer.stop()
         self._unsubscribe()
 
@@ -93,6 +95,8 @@ class ChangeRouter(QObject):
 
     # -- this process -----------------------------------------------------------------------
     def apply(self, changes: Changes) -> None:
+        if self.closed:
+            return
         window = self.window
         mine = changes.origin is window.view  # the view made it and already shows it
         self._refresh_library_list(changes, mine)

@@ -134,3 +134,18 @@ def test_deleting_an_annotated_article_offers_undo_in_a_bar(
     qtbot.waitUntil(lambda: window.view.article_id == sample_id)  # type: ignore[attr-defined]
     assert window.library_panel.model.rowCount() == 2 and not window.undo_bar.isVisible()
     assert len(library.highlights(sample_id)) == 1
+
+
+def test_a_jump_leaves_no_line_cut_under_the_header(qtbot: object, window: MainWindow, sample_id: int) -> None:
+    window.open_article(sample_id)
+    text = window.view.text
+    for word in ("Kursk region in western", "HIMARS", "Storm Shadow", "Zelensky"):
+        start = text.index(word)
+        window.view.reveal(start, start + len(word))
+        qtbot.wait(10)  # type: ignore[attr-defined]
+        if window.view.verticalScrollBar().value() in (0, window.view.verticalScrollBar().maximum()):
+            continue  # at the very top or bottom the page cannot move further
+        window.header.set_compact(True)
+        cursor = QTextCursor(window.view.document())
+        cursor.setPosition(window.view.to_qt(window.view.offset_at_top()))
+        assert window.view.cursorRect(cursor).top() >= 0, word  # the top line is whole, below the header
