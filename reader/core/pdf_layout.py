@@ -79,7 +79,8 @@ class PdfPage:
         first = last = None
         starts = _run_starts(self)
         i = max(0, bisect.bisect_right(starts, start) - 1)
-        for run_offset, index, length in self.runs[i:]:
+        for k in range(i, len(self.runs)):
+            run_offset, index, length = self.runs[k]
             if run_offset >= end:
                 break
             lo, hi = max(start, run_offset), min(end, run_offset + length)
@@ -88,6 +89,10 @@ class PdfPage:
             if first is None:
                 first = index + (lo - run_offset)
             last = index + (hi - 1 - run_offset)
+            # A run ends after a character outside the BMP (two code units, see code_units):
+            # when the next run starts past the next index, the last character took two.
+            if hi == run_offset + length and k + 1 < len(self.runs) and self.runs[k + 1][1] > last + 1:
+                last += 1
         if first is None or last is None:
             return None
         return first, last - first + 1

@@ -115,3 +115,42 @@ def collect_garbage(storage: Any, home: Path) -> int:
             except OSError as exc:  # kept for the next try; the library is whole either way
                 log.warning("could not remove the unused PDF copy %s: %s", path, exc)
     return removed
+
+
+# -- the JSON export carries the file ---------------------------------------------------
+def export_record(layout: PdfLayout) -> dict[str, Any]:
+    """The ``"pdf"`` member of an article in a library export: the file and its pages."""
+    import base64
+    import hashlib
+
+    data = layout.path.read_bytes()
+    return {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "file": base64.b64encode(data).decode("ascii"),
+        "pages": [{**p.to_json(), "width": p.width, "height": p.height, "char_map": list(p.runs)}
+                  for p in layout.pages],
+    }
+
+
+def restore_record(conn: sqlite3.Connection, home: Path, article_id: int, record: dict[str, Any], text_length: int) -> None:
+    """Bring a PDF back from its export record (inside the restore's transaction)."""
+    import base64
+    import binascii
+    import hashlib
+
+    try:
+        data = base64.b64decode(record["file"], validate=True)
+    except (binascii.Error, TypeError) as exc:
+        raise ValueError(f"its PDF file is not valid base64 ({exc})") from None
+    sha = hashlib.sha256(data).hexdigest()
+    if sha != record.get("sha256"):
+        raise ValueError("its PDF file does not match its sha256")
+    pages = []
+    for p in record["pages"]:
+        page = PdfPage(int(p["number"]), int(p["start"]), int(p["end"]), float(p["width"]), float(p["height"]),
+                       tuple((int(o), int(i), int(n)) for o, i, n in p["char_map"]))
+        if not 0 <= page.start <= page.end <= text_length:
+            raise ValueError(f"page {page.number}'s range {page.start}-{page.end} is outside the text")
+        pages.append(page)
+    write_file(home, sha, data)
+    save(conn, article_id, sha, len(data), tuple(pages))

@@ -171,13 +171,16 @@ def _read_lines(textpage: object) -> list[_Line]:
             count = end_index - first_index
             rect_count = raw.FPDFText_CountRects(textpage, first_index, count)
             boxes = [textpage.get_rect(k) for k in range(rect_count)]  # type: ignore[attr-defined]
+            boxes = [b for b in boxes if b[3] - b[1] > 0.5 and b[2] - b[0] > 0.1]
             if boxes:
                 left = min(b[0] for b in boxes)
                 bottom = min(b[1] for b in boxes)
                 right = max(b[2] for b in boxes)
                 top = max(b[3] for b in boxes)
-            else:
-                left = bottom = right = top = 0.0
+            else:  # PDFium gives no rectangles for some (vertical) text: the end characters' boxes
+                boxes = [_char_box(textpage, i) for i in (current[0][1], current[-1][1])]
+                left, bottom = min(b[0] for b in boxes), min(b[1] for b in boxes)
+                right, top = max(b[2] for b in boxes), max(b[3] for b in boxes)
             first_char = next(i for c, i in current if not c.isspace())
             size = raw.FPDFText_GetFontSize(textpage, first_char)
             while current and current[-1][0].isspace():
@@ -218,6 +221,14 @@ def _read_lines(textpage: object) -> list[_Line]:
     return lines
 
 
+def _char_box(textpage: object, index: int) -> tuple[float, float, float, float]:
+    import pypdfium2.raw as raw
+
+    rect = raw.FS_RECTF()
+    raw.FPDFText_GetLooseCharBox(textpage, index, rect)
+    return rect.left, rect.bottom, rect.right, rect.top
+
+
 def _overlap(a: _Line, b: _Line) -> float:
     """How much of the narrower line's width the two lines share (0..1)."""
     shared = min(a.right, b.right) - max(a.left, b.left)
@@ -226,26 +237,85 @@ def _overlap(a: _Line, b: _Line) -> float:
 
 
 def _reading_order(lines: list[_Line]) -> list[_Line]:
-    """Lines in reading order: PDFium's (the content stream's) order, except that a run of lines
-    standing one above another (one column: body text and its footnotes, or a page header)
-    is read top to bottom. A program that writes the footnotes of a column before its body
-    (as the Federal Register's does) is read as printed; a column break, where consecutive
-    lines no longer share their horizontal extent, keeps the content stream's order."""
+    """Lines in reading order.
+
+    Consecutive lines standing one above another form a segment. Where the page has columns
+    (gutters: x ranges almost no line crosses), segments are read band by band (a band ends
+    at a segment that crosses a gutter, such as a title), and within a band column by column,
+    each top to bottom: so a program that writes a column's footnotes before its body (as
+    the Federal Register's does) is read as printed. Without gutters, the content stream's
+    order stands, each segment read top to bottom.
+    """
     if not lines:
         return lines
-    group = 0
-    lines[0].group = 0
+    tall = sum(1 for ln in lines if ln.top - ln.bottom > 2 * (ln.right - ln.left) and len(ln.text) > 1)
+    if tall > len(lines) / 2:  # vertical writing (tategaki): columns from right to left
+        for k, line in enumerate(lines):
+            line.group = k
+        return sorted(lines, key=lambda ln: (-round(ln.right), -ln.top))
+    segments: list[list[_Line]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:]):
         if _overlap(prev, line) < 0.5 or _same_row(prev, line):
-            group += 1
-        line.group = group
+            segments.append([line])
+        else:
+            segments[-1].append(line)
+    segments = [sorted(seg, key=lambda ln: -ln.top) for seg in segments]
+    gutters = _gutters(lines)
+    if gutters:
+        segments = _by_columns(segments, gutters)
     out: list[_Line] = []
-    start = 0
-    for k in range(1, len(lines) + 1):
-        if k == len(lines) or lines[k].group != lines[start].group:
-            run = lines[start:k]
-            out.extend(sorted(run, key=lambda ln: -ln.top) if len(run) > 1 else run)
-            start = k
+    for group, seg in enumerate(segments):
+        for line in seg:
+            line.group = group
+            out.append(line)
+    return out
+
+
+def _gutters(lines: list[_Line]) -> list[tuple[float, float]]:
+    """x ranges (at least 6 points wide) that fewer than 5% of the lines cross, between text."""
+    left = min(ln.left for ln in lines)
+    right = max(ln.right for ln in lines)
+    if right - left < 100 or len(lines) < 8:
+        return []
+    bins = [0] * (int(right - left) + 1)
+    for ln in lines:
+        for x in range(int(ln.left - left), int(ln.right - left) + 1):
+            bins[x] += 1
+    limit = max(1, len(lines) // 20)
+    gutters, start = [], None
+    for x, count in enumerate(bins):
+        if count < limit and start is None:
+            start = x
+        elif count >= limit and start is not None:
+            if x - start >= 6 and start > 0:
+                gutters.append((left + start, left + x))
+            start = None
+    return gutters
+
+
+def _by_columns(segments: list[list[_Line]], gutters: list[tuple[float, float]]) -> list[list[_Line]]:
+    def box(seg: list[_Line]) -> tuple[float, float, float]:
+        return min(ln.left for ln in seg), max(ln.right for ln in seg), max(ln.top for ln in seg)
+
+    def crosses(seg: list[_Line]) -> bool:
+        lo, hi, _ = box(seg)
+        return any(lo < g0 and hi > g1 for g0, g1 in gutters)
+
+    def column(seg: list[_Line]) -> int:
+        lo, hi, _ = box(seg)
+        centre = (lo + hi) / 2
+        return sum(1 for g0, _g1 in gutters if centre > g0)
+
+    out: list[list[_Line]] = []
+    band: list[list[_Line]] = []
+    for seg in sorted(segments, key=lambda s: -box(s)[2]):
+        if crosses(seg):
+            out.extend(sorted(band, key=lambda s: (column(s), -box(s)[2])))
+            band = []
+            out.append(seg)
+        else:
+            band.append(seg)
+    out.extend(sorted(band, key=lambda s: (column(s), -box(s)[2])))
     return out
 
 
