@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.core.document import Document
@@ -51,11 +52,13 @@ class Batch:
     def __init__(
         self,
         conn: sqlite3.Connection,
+        home: Path,
         progress: Progress | None,
         cancel: Cancel | None,
         cancelled: str,
     ):
         self._conn = conn
+        self._home = home
         self._progress = progress
         self._cancel = cancel
         self._cancelled = cancelled
@@ -110,7 +113,7 @@ class Batch:
         from reader.core import imported_articles
 
         names = [normalize_tag(t) for t in tags]
-        result = imported_articles.store(self._conn, imported, names, source_key)
+        result = imported_articles.store(self._conn, imported, names, source_key, home=self._home)
         if result.status == "added":
             self.added.add(result.article_id)
         elif result.status == "updated" or names:
@@ -128,6 +131,12 @@ class Batch:
         self.added.add(article_id)
         self.tags = self.tags or bool(names)
         return article_id
+
+    def restore_pdf(self, article_id: int, record: dict[str, Any], text_length: int) -> None:
+        """Bring back a PDF's file and pages from an export record (ValueError when malformed)."""
+        from reader.core import pdf_store
+
+        pdf_store.restore_record(self._conn, self._home, article_id, record, text_length)
 
     def replace_document(self, article_id: int, document: Document, digest: str) -> None:
         """New content for an article whose highlights keep their offsets (text only appended)."""

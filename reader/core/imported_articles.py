@@ -28,8 +28,11 @@ def source_key(source: str) -> str:
     return str(Path(source).expanduser().resolve())
 
 
-def store(conn: sqlite3.Connection, imported: ImportedArticle, tag_names: list[str], key: str | None) -> AddResult:
-    """Insert or update one imported article (inside the caller's transaction)."""
+def store(
+    conn: sqlite3.Connection, imported: ImportedArticle, tag_names: list[str], key: str | None, *, home: Path
+) -> AddResult:
+    """Insert or update one imported article (inside the caller's transaction); a PDF's
+    file is kept in ``home`` (the data folder)."""
     doc = imported.document
     text = doc.text
     digest = content_hash(imported)
@@ -58,7 +61,21 @@ def store(conn: sqlite3.Connection, imported: ImportedArticle, tag_names: list[s
             status = "unchanged"
             changes.touch(conn, [article_id])
     tags.tag_article(conn, article_id, tag_names)
+    if status != "unchanged":
+        _store_pdf(conn, home, article_id, imported)
     return AddResult(article_id, imported.title, status, orphaned)
+
+
+def _store_pdf(conn: sqlite3.Connection, home: Path, article_id: int, imported: ImportedArticle) -> None:
+    """A PDF's own copy of its file and its pages (see ``reader.core.pdf_store``)."""
+    from reader.core import pdf_store
+
+    source = imported.extra.get("pdf")
+    if source is None:
+        pdf_store.forget(conn, article_id)
+        return
+    pdf_store.write_file(home, source.sha256, source.data)
+    pdf_store.save(conn, article_id, source.sha256, len(source.data), source.pages)
 
 
 def reanchor(conn: sqlite3.Connection, article_id: int, new_text: str) -> int:

@@ -82,6 +82,9 @@ class Library:
             self._index.close()
             self._index = None
         self._purge_deleted()
+        from reader.core import pdf_store
+
+        pdf_store.collect_garbage(self._storage, self.home)
         self._storage.close()
 
     def __enter__(self) -> Library:
@@ -130,7 +133,7 @@ class Library:
         if self._batch is not None:
             raise RuntimeError("Library.batch() does not nest")
         with self._storage.transaction() as conn:
-            batch = Batch(conn, progress, cancel, cancelled)
+            batch = Batch(conn, self.home, progress, cancel, cancelled)
             self._batch = batch
             try:
                 yield batch
@@ -142,11 +145,15 @@ class Library:
 
     def _purge_deleted(self) -> None:
         """Deleted articles stay restorable for the session; the next start removes them."""
+        from reader.core import pdf_store
+
         with self._storage.read() as conn:
             if not changes.has_soft_deleted(conn):
                 return
+        kept_files = pdf_store.files_of_deleted(self._storage)
         with self._storage.transaction() as conn:
             changes.purge_soft_deleted(conn)
+        pdf_store.release(self._storage, self.home, kept_files)
 
     # -- health (what tests and `reader doctor`-style checks read) ----------------------
     def schema_version(self) -> int:
@@ -245,7 +252,13 @@ class Library:
         from reader.core import imported_articles
 
         with self._storage.transaction() as conn:
-            return imported_articles.store(conn, imported, tags, source_key)
+            return imported_articles.store(conn, imported, tags, source_key, home=self.home)
+
+    def pdf_layout(self, article_id: int) -> Any:
+        """A PDF article's pages and file (a ``PdfLayout``), or None for other articles."""
+        from reader.core import pdf_store
+
+        return pdf_store.load(self._storage, self.home, article_id)
 
     # -- reading -----------------------------------------------------------------------
     def count(self) -> int:
@@ -295,6 +308,7 @@ class Library:
             reading_state=row["reading_state"], document=Document.from_json(row["document"]),
             tags=self.article_tags(article_id), highlights=tuple(self.highlights(article_id)),
             notes=tuple(self.notes(article_id)),
+            pdf=self.pdf_layout(article_id) if row["format"] == "pdf" else None,
         )
 
     def source_key(self, article_id: int) -> str | None:
