@@ -3,13 +3,17 @@
 Two doors: this process's mutations arrive as ``Changes`` from ``Library.subscribe``
 (marshalled to the UI thread by a queued signal, as imports run on a worker); other
 processes' (``reader add``, capture, the inbox) are noticed through the library's change
-counter, read on a short timer (one tiny query), and then only the articles it names
-are refreshed. A change stamped with a view as its ``origin`` is not reloaded into that
-view, which already shows it.
+counter, read on a short timer (one indexed query), and then only the articles it names
+are refreshed. A change made inside ``acting_as(view)`` carries that view as its
+``origin`` and is not reloaded into it: the view already shows it.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
 
 FOLLOW_INTERVAL_MS = 400  # changes by other processes show within a second
+_BEYOND_ANY_CHANGE = 1 << 62
 
 
 class ChangeRouter(QObject):
@@ -32,14 +37,28 @@ class ChangeRouter(QObject):
         self.library = window.library
         self.open_after_delete: int | None = None
         self.closed = False
+        self.seq = 0
         self.seq = self._current_seq()
+        self._acting: tuple[int, object] | None = None  # (thread, origin) while a view makes a change
         self._unsubscribe = self.library.subscribe(self._heard)
         self.changesArrived.connect(self.apply, Qt.ConnectionType.QueuedConnection)
         self.timer = QTimer(self, interval=FOLLOW_INTERVAL_MS, timeout=self.follow)
         self.timer.start()
 
+    @contextmanager
+    def acting_as(self, origin: object) -> Iterator[None]:
+        """Changes made inside (on this thread) name ``origin`` as their maker, so it need not reload."""
+        previous, self._acting = self._acting, (threading.get_ident(), origin)
+        try:
+            yield
+        finally:
+            self._acting = previous
+
     def _heard(self, changes: Changes) -> None:
         """Runs on the writer's thread, right after its commit: ours, so the timer skips them."""
+        acting = self._acting
+        if acting is not None and acting[0] == threading.get_ident() and changes.origin is None:
+            changes = replace(changes, origin=acting[1])
         self.seq = self._current_seq()
         self.changesArrived.emit(changes)
 
@@ -49,20 +68,19 @@ class ChangeRouter(QObject):
         self._unsubscribe()
 
     def _current_seq(self) -> int:
-        try:
-            return self.library.current_seq()
+        try:  # changes after a number no change reaches: just the counter, one cheap query
+            return self.library.changes_since(_BEYOND_ANY_CHANGE)[0]
         except ReaderError:
-            return 0
+            return self.seq
 
     # -- other processes --------------------------------------------------------------------
     def follow(self) -> None:
         """Refresh what other processes changed since the counter was last read."""
-        seq = self._current_seq()
-        if seq == self.seq:
-            return
         try:
-            changes = self.library.changes_since(self.seq)
+            seq, changes = self.library.changes_since(self.seq)
         except ReaderError:
+            return
+        if seq == self.seq:
             return
         self.seq = seq
         if changes.articles:

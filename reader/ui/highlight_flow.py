@@ -65,7 +65,7 @@ class HighlightFlow(QObject):
         if article_id is None:
             return None
         self.window.selection_popup.hide()
-        with self.library.acting_as(view):
+        with self.window.changes.acting_as(view):
             highlight = attempt(view, "Could not highlight", self.library.add_highlight, article_id, start, end,
                                 color=color, status=True)
         if highlight is FAILED:
