@@ -148,7 +148,7 @@ class Changes:
     notes: bool = False
     tags: bool = False  # the set of tags in the library changed
     reading: bool = False  # reading position or state only
-    # Who made the change (the ``Library.acting_as`` origin, e.g. a view), so it need not reload itself.
+    # Who made the change (e.g. the view it was made in), so that view need not reload it.
     origin: object = field(default=None, compare=False)
 
     @property

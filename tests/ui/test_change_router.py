@@ -74,3 +74,21 @@ def test_the_view_that_made_a_highlight_does_not_fetch_it_back(
     row = window.library_panel.model.rows[window.library_panel.model.row_of(sample_id)]  # type: ignore[index]
     assert row.highlight_count == 1
     assert fetched == []
+
+
+def test_annotating_patches_the_list_row_without_requerying(
+    qtbot: object, window: MainWindow, library: Library, sample_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    qtbot.waitUntil(lambda: window.library_panel.model.rowCount() == 1)  # type: ignore[attr-defined]
+    window.open_article(sample_id)
+    queries: list[object] = []
+    real = library.list_articles
+    monkeypatch.setattr(library, "list_articles", lambda **kw: queries.append(kw) or real(**kw))
+    h = library.highlight_quote(sample_id, "Storm Shadow and SCALP missiles")
+    library.update_highlight(h.id, note="a note")
+    library.add_note(sample_id, "article note")
+    library.tag(sample_id, "allies")
+    qtbot.waitUntil(lambda: window.library_panel.model.rows[0].tags == ("allies",))  # type: ignore[attr-defined]
+    row = window.library_panel.model.rows[0]
+    assert row.highlight_count == 1
+    assert queries == []

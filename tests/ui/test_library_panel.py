@@ -60,3 +60,19 @@ def test_the_list_marks_the_article_opened_by_paste_search_and_undo(
     # a click on the marked row of the open article changes nothing
     click_row(qtbot, window, other)
     assert window.view.article_id == other
+
+
+def test_library_filter_and_tag_filter(qtbot: object, window: MainWindow, library: Library) -> None:
+    for i in range(5):
+        add_document(library, f"Article {i}", Document.from_paragraphs([f"text {i}"]))
+    aid = add_document(library, "Birds of the coast", Document.from_paragraphs(["gulls"]))
+    library.tag(aid, "nature")
+    qtbot.waitUntil(lambda: window.library_panel.model.rowCount() == 6)  # type: ignore[attr-defined]
+    qtbot.keyClicks(window.library_panel.filter, "birds")  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window.library_panel.model.rowCount() == 1)  # type: ignore[attr-defined]
+    window.library_panel.filter.clear()
+    qtbot.waitUntil(lambda: window.library_panel.model.rowCount() == 6)  # type: ignore[attr-defined]
+    combo = window.library_panel.tag_combo
+    combo.setCurrentIndex(combo.findData("nature"))
+    combo.activated.emit(combo.currentIndex())
+    assert [r.title for r in window.library_panel.model.rows] == ["Birds of the coast"]

@@ -56,3 +56,16 @@ def test_a_failed_note_save_shows_a_message_and_the_app_keeps_running(
     qtbot.keyClick(card.editor, Qt.Key.Key_Period)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: len(library.notes(sample_id)) == 1, timeout=3000)  # type: ignore[attr-defined]
     assert library.notes(sample_id)[0].body == "A thought that cannot be kept."
+
+
+def test_a_note_can_be_deleted_and_brought_back(qtbot: object, window: MainWindow, library: Library, sample_id: int) -> None:
+    library.add_note(sample_id, "Keep *this* thought")
+    window.open_article(sample_id)
+    [card] = window.sidebar.notes.cards
+    assert card.when.text().startswith("Edited")
+    qtbot.mouseClick(card.delete_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert library.notes(sample_id) == []
+    qtbot.waitUntil(lambda: not window.sidebar.notes.cards)  # type: ignore[attr-defined]
+    window.act_undo.trigger()
+    qtbot.waitUntil(lambda: len(window.sidebar.notes.cards) == 1)  # type: ignore[attr-defined]
+    assert window.sidebar.notes.cards[0].body == "Keep *this* thought"

@@ -13,7 +13,7 @@ from reader.core.library import Library
 from reader.ui.main_window import MainWindow
 
 from .conftest import add_document
-from .test_search_ui import FakeResult, Results, passage_visible
+from .test_search_panel import FakeResult, Results, passage_visible
 
 
 @dataclass
