@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from reader.core.document import Block, Document
 from reader.core.errors import ImportFailed
 from reader.core.importers import ImportedArticle, describe
-from reader.core.pdf_layout import PdfPage, code_units
+from reader.core.pdf_layout import PDFIUM_LOCK, PdfPage, code_units
 
 MAX_PAGES = 5000
 
@@ -70,9 +70,14 @@ def parse_pdf(data: bytes, name: str) -> ImportedArticle:
     shown = describe(name)
     if b"%PDF-" not in data[:1024]:
         raise ImportFailed(f"{shown} is not a PDF file (it does not start with %PDF-).")
+    with PDFIUM_LOCK:
+        return _parse_locked(pdfium, data, name, shown)
+
+
+def _parse_locked(pdfium: object, data: bytes, name: str, shown: str) -> ImportedArticle:
     try:
-        doc = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
+        doc = pdfium.PdfDocument(data)  # type: ignore[attr-defined]
+    except pdfium.PdfiumError as exc:  # type: ignore[attr-defined]
         message = str(exc).lower()
         if "password" in message:
             raise ImportFailed(
