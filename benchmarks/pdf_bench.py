@@ -56,11 +56,11 @@ def main() -> int:
         make_pdf(big, args.pages)
         print(f"PDF: {args.pages} pages, {big.stat().st_size / 1e6:.1f} MB")
 
-        from reader.core.importers import import_path
-        from reader.core.library import Library
-
         import shutil
         import subprocess
+
+        from reader.core.importers import import_path
+        from reader.core.library import Library
 
         if shutil.which("pdftotext"):  # a reference measured in the same run (the machine is shared)
             t = time.perf_counter()
