@@ -71,14 +71,12 @@ def parse_pdf(data: bytes, name: str) -> ImportedArticle:
     shown = describe(name)
     if b"%PDF-" not in data[:1024]:
         raise ImportFailed(f"{shown} is not a PDF file (it does not start with %PDF-).")
-    with PDFIUM_LOCK:
-        return _parse_locked(pdfium, data, name, shown)
-
-
-def _parse_locked(pdfium: object, data: bytes, name: str, shown: str) -> ImportedArticle:
+    # PDFium is held page by page, not for the whole import: the window renders and hit-tests
+    # the open PDF meanwhile.
     try:
-        doc = pdfium.PdfDocument(data)  # type: ignore[attr-defined]
-    except pdfium.PdfiumError as exc:  # type: ignore[attr-defined]
+        with PDFIUM_LOCK:
+            doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
         message = str(exc).lower()
         if "password" in message:
             raise ImportFailed(
@@ -88,7 +86,8 @@ def _parse_locked(pdfium: object, data: bytes, name: str, shown: str) -> Importe
     try:
         return _read_document(doc, data, name)
     finally:
-        doc.close()
+        with PDFIUM_LOCK:
+            doc.close()
 
 
 def _read_document(doc: object, data: bytes, name: str) -> ImportedArticle:
@@ -103,16 +102,17 @@ def _read_document(doc: object, data: bytes, name: str) -> ImportedArticle:
     offset = 0
     first_lines: list[_Line] = []
     for number in range(1, count + 1):
-        page = doc[number - 1]  # type: ignore[index]
-        try:
-            width, height = page.get_size()
-            textpage = page.get_textpage()
+        with PDFIUM_LOCK:
+            page = doc[number - 1]  # type: ignore[index]
             try:
-                lines = _read_lines(textpage)
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                try:
+                    lines = _read_lines(textpage)
+                finally:
+                    textpage.close()
             finally:
-                textpage.close()
-        finally:
-            page.close()
+                page.close()
         if number == 1:
             first_lines = lines
         runs: list[tuple[int, int, int]] = []
@@ -133,7 +133,8 @@ def _read_document(doc: object, data: bytes, name: str) -> ImportedArticle:
             f"{shown} has no text layer (its pages are scanned images), so its words cannot be read;"
             " run it through OCR first (for example OCRmyPDF)."
         )
-    meta = doc.get_metadata_dict(skip_empty=True)  # type: ignore[attr-defined]
+    with PDFIUM_LOCK:
+        meta = doc.get_metadata_dict(skip_empty=True)  # type: ignore[attr-defined]
     title = _meaningful(meta.get("Title")) or _heading_of(first_lines) or _first_words(document.text) or name
     author = _meaningful(meta.get("Author"))
     source = PdfSource(data, hashlib.sha256(data).hexdigest(), tuple(pages))
