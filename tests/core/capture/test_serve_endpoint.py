@@ -331,6 +331,31 @@ def test_unknown_paths_and_methods_are_refused_in_json(serve: ServeProcess) -> N
     assert_refused(serve, request(serve.port, "POST", "/api/v1/ping", b"", {}), 405, before)
 
 
+def test_a_client_that_hangs_up_mid_body_adds_nothing_and_leaves_no_traceback(serve: ServeProcess) -> None:
+    import socket
+
+    before = serve.count()
+    head = (f"POST /api/v1/pages HTTP/1.1\r\nHost: 127.0.0.1:{serve.port}\r\nAuthorization: Bearer {serve.token}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", serve.port)) as sock:
+        sock.sendall(head + b'{"url": "https://rail.example/half", "html": "<p>')
+    assert request(serve.port, "GET", "/api/v1/ping").status == 200
+    assert serve.count() == before
+    assert "Traceback" not in serve.stderr
+
+
+def test_a_malformed_request_line_is_refused_in_json(serve: ServeProcess) -> None:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", serve.port), timeout=10) as sock:
+        sock.sendall(b"GARBAGE\r\n\r\n")  # no version: http.server answers as HTTP/0.9, a body alone
+        data = sock.recv(65536)
+    assert json.loads(data)["error"] == "Bad request syntax ('GARBAGE')."
+    status, data, _ = raw_exchange(serve.port, f"PATCH /api/v1/pages HTTP/1.1\r\nHost: 127.0.0.1:{serve.port}\r\n\r\n".encode())
+    assert status == 501 and b'"error"' in data
+    assert request(serve.port, "GET", "/api/v1/ping").status == 200
+
+
 def test_a_keep_alive_connection_survives_a_refusal(serve: ServeProcess) -> None:
     import http.client
 
