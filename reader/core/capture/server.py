@@ -250,6 +250,9 @@ class CaptureHandler(BaseHTTPRequestHandler):
                 self.send_header("Access-Control-Allow-Methods", "GET, POST")
                 self.send_header("Access-Control-Allow-Headers", "Authorization, Content-Type")
                 self.send_header("Access-Control-Max-Age", "600")
+                if self.headers.get("Access-Control-Request-Private-Network", "").lower() == "true":
+                    # Chrome's Private Network Access asks before a page-like context reaches loopback.
+                    self.send_header("Access-Control-Allow-Private-Network", "true")
         if close:
             self.send_header("Connection", "close")
             self.close_connection = True

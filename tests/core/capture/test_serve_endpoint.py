@@ -145,6 +145,9 @@ def test_a_browser_extension_may_capture_and_hears_cors_for_itself(serve: ServeP
     assert preflight.status == 204
     assert preflight.headers["access-control-allow-origin"] == origin
     assert "Authorization" in preflight.headers["access-control-allow-headers"]
+    private = request(serve.port, "OPTIONS", "/api/v1/singlefile", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Private-Network": "true"})
+    assert private.status == 204 and private.headers["access-control-allow-private-network"] == "true"
 
 
 def test_localhost_by_name_is_the_same_server(serve: ServeProcess) -> None:
@@ -186,7 +189,7 @@ def test_a_foreign_host_header_is_403(serve: ServeProcess, host: str) -> None:
 def test_a_missing_host_header_is_403(serve: ServeProcess) -> None:
     status, data, _ = raw_exchange(serve.port, b"GET /api/v1/ping HTTP/1.0\r\n\r\n")
     assert status == 403, data
-    assert json.loads(data.partition(b"\r\n\r\n")[2])["error"].startswith("Refused no Host header")
+    assert json.loads(data.partition(b"\r\n\r\n")[2])["error"].startswith("The request has no Host header")
 
 
 @pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://127.0.0.1:8000", "file://",
@@ -195,7 +198,8 @@ def test_a_web_origin_is_403_without_cors_headers(serve: ServeProcess, origin: s
     before = serve.count()
     answer = post_json(serve.port, serve.token, page("https://rail.example/web-origin"), headers={"Origin": origin})
     assert "origin" in assert_refused(serve, answer, 403, before)
-    preflight = request(serve.port, "OPTIONS", "/api/v1/pages", headers={"Origin": origin})
+    preflight = request(serve.port, "OPTIONS", "/api/v1/pages", headers={
+        "Origin": origin, "Access-Control-Request-Private-Network": "true"})
     assert preflight.status == 403
     assert not any(h.startswith("access-control-") for h in preflight.headers)
     assert request(serve.port, "GET", "/api/v1/ping", headers={"Origin": origin}).status == 403
