@@ -235,7 +235,7 @@ class InboxWatcher:
             os.replace(partial, note)
         except OSError as exc:
             log.warning("inbox: the error note for %s could not be written: %s", path.name, exc)
-        log.info("inbox: %s failed: %s", path.name, message)
+        log.debug("inbox: %s failed: %s", path.name, message)
         if self.on_failed is not None:
             try:
                 self.on_failed(InboxFailure(path.name, message, moved))
