@@ -133,7 +133,7 @@ def test_a_bad_file_goes_to_failed_beside_one_sentence(serve: ServeProcess, name
     assert words in message and name in message, message
     assert message.endswith(".") and "\n" not in message
     assert titles(serve.home) == before
-    assert f"inbox file '{name}'" in serve.stderr  # serve says so too
+    wait_for(lambda: f"inbox file '{name}'" in serve.stderr, timeout=2)  # serve says so too
 
 
 def test_a_file_still_being_written_is_taken_only_once_it_stands_still(serve: ServeProcess) -> None:
