@@ -126,7 +126,7 @@ def test_sigterm_during_a_capture_saves_all_of_it_or_none_of_it(tmp_path: Path) 
     assert serve.stop(signal.SIGTERM, timeout=10) == 0, serve.stderr
     sender.join(10)
     with Library(tmp_path, search=False) as library:
-        assert library.storage.integrity_check() == "ok"
+        assert library.integrity_check() == "ok"
         articles = library.list_articles()
         if articles:  # saved whole, never a part of it
             assert len(articles) == 1
