@@ -135,6 +135,7 @@ class ChangeRouter(QObject):
                 else:
                     highlights = self.library.highlights(current)
                     window.view.set_highlights(highlights, changes.highlights)
+                    window.pdf.set_highlights(highlights)
                     window.sidebar.show_highlights(highlights)
             if changes.notes:
                 window.sidebar.refresh_notes()
@@ -154,6 +155,7 @@ class ChangeRouter(QObject):
     def _current_deleted(self) -> None:
         window = self.window
         window.view.clear_article("This article was deleted. Ctrl+Z brings it back.")
+        window.pdf.clear()
         window.header.show_article(None)
         window.sidebar.show_article(None)
         window.setWindowTitle("Reader")

@@ -53,7 +53,7 @@ class HighlightFlow(QObject):
             self.highlight_range(start, end, action)
 
     def highlight_selection(self, color: str, then: str | None = None) -> Highlight | None:
-        start, end = self.window.view.selection_offsets()
+        start, end = self.window.pdf.selection_offsets()
         if start >= end:
             self.window.selection_popup.hide()
             return None
@@ -75,6 +75,7 @@ class HighlightFlow(QObject):
         view.setTextCursor(cursor)
         # shown now, not when the queued Changes arrive, so the colour shows at once
         view.set_highlights([*view.highlights(), highlight], [highlight.id])
+        self.window.pdf.highlight_added(highlight)
         if then in ("note", "tags"):
             self.edit_highlight(highlight.id, focus=then)
         else:
@@ -93,7 +94,7 @@ class HighlightFlow(QObject):
             if highlight.orphaned:  # not in the text: the editor opens by the sidebar
                 anchor = QRect(w.sidebar.mapToGlobal(w.sidebar.rect().center()), QSize(1, 1))
             else:
-                anchor = w.view.highlight_rect(highlight)
+                anchor = w.pdf.highlight_rect(highlight)
         w.editor.edit(highlight, anchor, tags, focus=focus)
 
     def editor_closed(self) -> None:
@@ -116,7 +117,7 @@ class HighlightFlow(QObject):
         view = self.window.view
         highlight = next((h for h in view.highlights() if h.id == highlight_id), None)
         if highlight is not None:
-            view.reveal(highlight.start, highlight.end)
+            self.window.pdf.reveal(highlight.start, highlight.end)
 
     def copy_selection(self) -> None:
         self.window.view.copy()

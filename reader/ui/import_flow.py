@@ -22,8 +22,8 @@ from reader.ui.workers import Job
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
 
-IMPORTABLE_SUFFIXES = {".txt", ".text"} | MARKDOWN_SUFFIXES | HTML_SUFFIXES | EPUB_SUFFIXES
-OPEN_FILTER = "Articles (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.epub);;All files (*)"
+IMPORTABLE_SUFFIXES = {".txt", ".text"} | MARKDOWN_SUFFIXES | HTML_SUFFIXES | EPUB_SUFFIXES | {".pdf"}
+OPEN_FILTER = "Articles (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.epub *.pdf);;All files (*)"
 
 
 def expand_sources(paths: list[str]) -> list[str]:

@@ -41,6 +41,7 @@ from reader.ui.find_bar import FindBar
 from reader.ui.highlight_flow import HighlightFlow
 from reader.ui.import_flow import ImportFlow, short
 from reader.ui.library_panel import LibraryPanel
+from reader.ui.pdf_host import PdfHost
 from reader.ui.popups import HighlightEditor, SelectionPopup
 from reader.ui.search_flow import SearchFlow
 from reader.ui.search_panel import SearchPanel
@@ -88,7 +89,8 @@ class MainWindow(QMainWindow):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         col.addWidget(self.header)
-        col.addWidget(self.view, 1)
+        self.pdf = PdfHost(self)  # a PDF's pages over the article view (which keeps its text)
+        col.addWidget(self.pdf.stack, 1)
         col.addWidget(self.find_bar)
         col.addWidget(self.undo_bar)
         self.sidebar = Sidebar(library, self)
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         # -- the rooms that do the work ------------------------------------------------------
         self.imports = ImportFlow(self)
         self.commands = build_actions(self)  # every action, its keys and menu: see actions.py
+        self.commands.menus["view"].addAction(self.pdf.toggle_action)
         self.toolbar, self.search_field = build_toolbar(self)
         self.searches = SearchFlow(self)
         self.highlighting = HighlightFlow(self)
@@ -154,6 +157,15 @@ class MainWindow(QMainWindow):
 
     def paste_clipboard(self) -> None:
         self.imports.paste_clipboard()
+
+    def _highlight_key(self, start: int, end: int, action: str) -> None:
+        self.highlighting.highlight_key(start, end, action)
+
+    def edit_highlight(self, highlight_id: int, _where: object = None, **kwargs: Any) -> None:
+        self.highlighting.edit_highlight(highlight_id, _where, **kwargs)
+
+    def delete_highlight(self, highlight_id: int) -> None:
+        self.highlighting.delete_highlight(highlight_id)
 
     def start_index_catch_up(self) -> None:
         self.searches.start_index_catch_up()
@@ -224,6 +236,7 @@ class MainWindow(QMainWindow):
         marks: tuple[tuple[int, int], ...] = (),
     ) -> bool:
         self.view.flush_position()
+        self.pdf.flush_position()
         self.sidebar.notes.flush()
         self.selection_popup.hide()
         article = attempt(self, "Article not found", self.library.get, article_id, status=True)
@@ -231,6 +244,7 @@ class MainWindow(QMainWindow):
             return False
         self.header.show_article(article)
         self.view.show_article(article, at=at)
+        self.pdf.show_article(article, at=at)
         self.sidebar.show_article(article)
         self.library_panel.open_id = article_id
         self.library_panel.select(article_id, emit=False)
@@ -240,7 +254,7 @@ class MainWindow(QMainWindow):
             self.find_bar.search()
         if flash is not None:
             start, end = flash
-            QTimer.singleShot(0, lambda: self.view.article_id == article_id and self.view.reveal(start, end, marks))
+            QTimer.singleShot(0, lambda: self.view.article_id == article_id and self.pdf.reveal(start, end, marks))
         return True
 
     def _article_chosen(self, article_id: int) -> None:
@@ -250,7 +264,9 @@ class MainWindow(QMainWindow):
 
     def show_article_again(self, article: Article) -> None:
         """Show a newer version of the open article, where the reader was."""
-        self.view.show_article(article, at=min(self.view.offset_at_top(), len(article.document.text)))
+        at = min(self.view.offset_at_top(), len(article.document.text))
+        self.view.show_article(article, at=at)
+        self.pdf.show_article(article, at=at)
         self.header.show_article(article)
         self.sidebar.show_article(article)
         self.setWindowTitle(f"{article.title} — Reader")
@@ -380,6 +396,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             themes.apply_theme(app, self.theme)
         self.view.set_theme(self.theme)
+        self.pdf.set_theme(self.theme)
         self.header.restyle(self.theme, self.view.font_size)
         self.theme_actions[self.theme].setChecked(True)
         self.settings.setValue("theme", self.theme)
@@ -479,6 +496,7 @@ class MainWindow(QMainWindow):
         if self.capture is not None:
             self.capture.stop()  # before the jobs: a capture under way may still start one
         self.jobs.wait()
+        self.pdf.shutdown()
         self.changes.close()
         super().closeEvent(event)
 
