@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from reader.core.models import (
     Highlight,
     Note,
 )
+from reader.core.review import RateResult, Review, ReviewItem, ReviewSettings, ReviewState
 from reader.core.storage import Storage, utc_now
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,7 @@ class Library:
         self._index: Any = None
         self._listeners: list[Listener] = []
         self._undo: list[_UndoStep] = []
+        self.reviews = Review(self.storage)  # daily review: reader/core/review.py
         self._purge_deleted()
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -126,7 +129,7 @@ class Library:
         Modules that write through ``storage.transaction()`` themselves (restore, annotation
         imports) call this after their transaction commits.
         """
-        if self.auto_index and self.search_enabled and not changes.reading:
+        if self.auto_index and self.search_enabled and not changes.reading and not changes.review:
             try:
                 self.index_catch_up()
             except Exception as exc:  # the change is committed; the index catches up next time
@@ -591,13 +594,17 @@ class Library:
     def delete_highlight(self, highlight_id: int) -> Changes:
         """Delete a highlight with its note and tags; ``undo()`` restores it exactly."""
         old = self.get_highlight(highlight_id)
+        review = self.reviews.state(highlight_id)  # goes with the highlight (cascade), comes back with it
         with self.storage.transaction() as conn:
             conn.execute("DELETE FROM highlights WHERE id = ?", (highlight_id,))
             self.storage.drop_unused_tags(conn)
             self.storage.touch(conn, [old.article_id])
 
         def restore() -> Changes:
-            self._restore_highlight(old)
+            with self.storage.transaction():
+                self._restore_highlight(old)
+                if review is not None:
+                    self.reviews.put_back(old.id, review)
             return self.notify(
                 Changes(articles=frozenset({old.article_id}), highlights=frozenset({old.id}), tags=bool(old.tags))
             )
@@ -785,6 +792,42 @@ class Library:
         with self.storage.transaction() as conn:
             conn.execute("UPDATE articles SET reading_state = ? WHERE id = ?", (state, article_id))
         self.notify(Changes(articles=frozenset({article_id}), reading=True))
+
+    # -- daily review (the logic is in reader/core/review.py) ------------------------------
+    def review_today(self, count: int | None = None, now: datetime | None = None) -> list[ReviewItem]:
+        """Today's review: due highlights (most overdue first), then new ones; ``count`` defaults to the setting."""
+        return self.reviews.today(count, now)
+
+    def rate(self, highlight_id: int, rating: str, now: datetime | None = None) -> RateResult:
+        """Rate a highlight (again, hard, good, easy) and schedule its next review with FSRS."""
+        result = self.reviews.rate(highlight_id, rating, now)
+        self.notify(Changes(review=True))
+        return result
+
+    def discard(self, highlight_id: int) -> Changes:
+        """Take a highlight out of review for good (it stays a highlight); ``undo()`` puts it back."""
+        old = self.reviews.discard(highlight_id)
+
+        def restore() -> Changes:
+            self.reviews.put_back(highlight_id, old)
+            return self.notify(Changes(review=True))
+
+        self._undo.append(_UndoStep("discard from review", restore))
+        return self.notify(Changes(review=True))
+
+    def review_state(self, highlight_id: int) -> ReviewState | None:
+        return self.reviews.state(highlight_id)
+
+    def next_review_due(self, now: datetime | None = None) -> datetime | None:
+        return self.reviews.next_due(now)
+
+    def review_settings(self) -> ReviewSettings:
+        return self.reviews.settings()
+
+    def set_review_settings(self, *, per_day: int | None = None, new_highlights: bool | None = None) -> ReviewSettings:
+        settings = self.reviews.set_settings(per_day=per_day, new_highlights=new_highlights)
+        self.notify(Changes(review=True))
+        return settings
 
     # -- search ------------------------------------------------------------------------
     @property
