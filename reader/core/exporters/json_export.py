@@ -31,7 +31,8 @@ FORMAT_VERSION = 1
 MAX_RESTORE_BYTES = 4 * 1024**3
 
 
-def _article_record(article: Article, source_key: str | None) -> dict[str, Any]:
+def _article_record(article: Article, source_key: str | None, reviews: dict[int, Any] | None = None) -> dict[str, Any]:
+    reviews = reviews or {}
     return {
         "id": article.id,
         "title": article.title,
@@ -61,6 +62,8 @@ def _article_record(article: Article, source_key: str | None) -> dict[str, Any]:
                 "tags": list(h.tags),
                 "created": h.created,
                 "updated": h.updated,
+                # Daily review state (reader/core/review.py); null while never rated nor discarded.
+                "review": reviews[h.id].to_json() if h.id in reviews else None,
             }
             for h in sorted(article.highlights, key=lambda h: h.id)
         ],
@@ -82,7 +85,8 @@ def library_records(
     articles = []
     for article in each_article(library, article_ids, progress=progress, cancel=cancel):
         row = library.storage.query_one("SELECT source_key FROM articles WHERE id = ?", (article.id,))
-        articles.append(_article_record(article, row["source_key"] if row else None))
+        reviews = library.reviews.states([h.id for h in article.highlights])
+        articles.append(_article_record(article, row["source_key"] if row else None, reviews))
     return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "articles": articles}
 
 
@@ -206,6 +210,11 @@ def restore_records(library: Library, records: dict[str, Any], shown: str = "The
                             "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
                             (int(h["id"]), storage.tag_id(conn, normalize_tag(tag))),
                         )
+                    if h.get("review") is not None:
+                        from reader.core import storage_review
+                        from reader.core.review import ReviewState
+
+                        storage_review.put(conn, ReviewState.from_json(int(h["id"]), h["review"]).to_row())
                     n_highlights += 1
                 for n in a.get("notes") or ():
                     where = f"note {n.get('id')} of article {article_id}"
