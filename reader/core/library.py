@@ -13,7 +13,6 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from reader.core.errors import (
     ReaderError,
 )
 from reader.core.importers import ImportedArticle, import_path, is_url
+from reader.core.library_review import LibraryReview
 from reader.core.models import (
     COLORS,
     READING_STATES,
@@ -40,7 +40,7 @@ from reader.core.models import (
     Highlight,
     Note,
 )
-from reader.core.review import RateResult, Review, ReviewItem, ReviewSettings, ReviewState
+from reader.core.review import Review
 from reader.core.storage import Storage, utc_now
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ def normalize_color(color: str) -> str:
     raise InvalidInput(f"'{color}' is not a highlight colour; use one of {', '.join(COLORS)} or #rrggbb.")
 
 
-class Library:
+class Library(LibraryReview):
     """A user's library in ``home`` (the data directory; ``READER_HOME`` by default)."""
 
     def __init__(self, home: Path | str | None = None, *, search: bool = True, auto_index: bool = True):
@@ -792,42 +792,6 @@ class Library:
         with self.storage.transaction() as conn:
             conn.execute("UPDATE articles SET reading_state = ? WHERE id = ?", (state, article_id))
         self.notify(Changes(articles=frozenset({article_id}), reading=True))
-
-    # -- daily review (the logic is in reader/core/review.py) ------------------------------
-    def review_today(self, count: int | None = None, now: datetime | None = None) -> list[ReviewItem]:
-        """Today's review: due highlights (most overdue first), then new ones; ``count`` defaults to the setting."""
-        return self.reviews.today(count, now)
-
-    def rate(self, highlight_id: int, rating: str, now: datetime | None = None) -> RateResult:
-        """Rate a highlight (again, hard, good, easy) and schedule its next review with FSRS."""
-        result = self.reviews.rate(highlight_id, rating, now)
-        self.notify(Changes(review=True))
-        return result
-
-    def discard(self, highlight_id: int) -> Changes:
-        """Take a highlight out of review for good (it stays a highlight); ``undo()`` puts it back."""
-        old = self.reviews.discard(highlight_id)
-
-        def restore() -> Changes:
-            self.reviews.put_back(highlight_id, old)
-            return self.notify(Changes(review=True))
-
-        self._undo.append(_UndoStep("discard from review", restore))
-        return self.notify(Changes(review=True))
-
-    def review_state(self, highlight_id: int) -> ReviewState | None:
-        return self.reviews.state(highlight_id)
-
-    def next_review_due(self, now: datetime | None = None) -> datetime | None:
-        return self.reviews.next_due(now)
-
-    def review_settings(self) -> ReviewSettings:
-        return self.reviews.settings()
-
-    def set_review_settings(self, *, per_day: int | None = None, new_highlights: bool | None = None) -> ReviewSettings:
-        settings = self.reviews.set_settings(per_day=per_day, new_highlights=new_highlights)
-        self.notify(Changes(review=True))
-        return settings
 
     # -- search ------------------------------------------------------------------------
     @property

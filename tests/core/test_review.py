@@ -306,10 +306,10 @@ def test_purging_a_deleted_article_drops_its_review_rows(lib: Library, reader_ho
     (hid,) = add_article(lib, "Purged", 1)
     lib.rate(hid, "good", at())
     lib.delete(lib.get_highlight(hid).article_id)
+    assert hid in lib.reviews.states([hid])  # kept while the delete can be undone
     lib.close()
     with Library(reader_home, search=False) as again:  # the next start purges deleted articles
-        count = again.storage.query_one("SELECT COUNT(*) FROM highlight_reviews")[0]
-        assert count == 0
+        assert again.reviews.states([hid]) == {}
 
 
 # -- "now" ------------------------------------------------------------------------------------------

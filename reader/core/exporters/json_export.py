@@ -210,11 +210,10 @@ def restore_records(library: Library, records: dict[str, Any], shown: str = "The
                             "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
                             (int(h["id"]), storage.tag_id(conn, normalize_tag(tag))),
                         )
-                    if h.get("review") is not None:
-                        from reader.core import storage_review
+                    if h.get("review") is not None:  # daily review state; joins this transaction
                         from reader.core.review import ReviewState
 
-                        storage_review.put(conn, ReviewState.from_json(int(h["id"]), h["review"]).to_row())
+                        library.reviews.put_back(int(h["id"]), ReviewState.from_json(int(h["id"]), h["review"]))
                     n_highlights += 1
                 for n in a.get("notes") or ():
                     where = f"note {n.get('id')} of article {article_id}"
