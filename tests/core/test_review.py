@@ -31,9 +31,17 @@ def at(days: float = 0, minutes: float = 0) -> datetime:
 @pytest.fixture
 def lib(reader_home: Path):
     library = Library(reader_home, search=False)
+    closed: list[bool] = []
+    real_close = library.close
+
+    def close() -> None:  # the restart tests close it themselves
+        closed.append(True)
+        real_close()
+
+    library.close = close  # type: ignore[method-assign]
     yield library
-    if library.storage.conn is not None:  # the restart tests close it themselves
-        library.close()
+    if not closed:
+        real_close()
 
 
 def add_article(lib: Library, title: str, highlights: int) -> list[int]:
