@@ -30,8 +30,8 @@ from typing import Any
 
 from fsrs import Card, Rating, Scheduler, State
 
-from reader.core import storage_review as rows
 from reader.core.errors import HighlightNotFound, InvalidInput
+from reader.core.storage import review as rows
 
 RATINGS: dict[str, Rating] = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 STATE_NAMES: dict[State, str] = {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}
@@ -200,7 +200,7 @@ class Review:
 
     # -- settings ----------------------------------------------------------------------
     def settings(self) -> ReviewSettings:
-        with rows.reading(self.storage) as conn:
+        with self.storage.read() as conn:
             per_day, new = rows.get_setting(conn, PER_DAY_KEY), rows.get_setting(conn, NEW_HIGHLIGHTS_KEY)
         return ReviewSettings(DEFAULT_PER_DAY if per_day is None else int(per_day), new is None or bool(int(new)))
 
@@ -223,7 +223,7 @@ class Review:
             raise InvalidInput(f"{count} is not a number of highlights to review; give 1 or more.")
         day_start, day_end = day_bounds(now)
         now_key = iso_utc(now)
-        with rows.reading(self.storage) as conn:
+        with self.storage.read() as conn:
             # Review-state cards are due on their day; learning steps at their minute.
             due = [ReviewState.from_row(r) for r in rows.due_by(conn, iso_utc(day_end))]
             due = [s for s in due if s.state == "review" or (s.due or "") <= now_key][:count]
@@ -244,17 +244,17 @@ class Review:
 
     def next_due(self, now: datetime | None = None) -> datetime | None:
         """When the next highlight falls due after ``now`` (None: nothing is scheduled)."""
-        with rows.reading(self.storage) as conn:
+        with self.storage.read() as conn:
             return parse_time(rows.next_due_after(conn, iso_utc(aware(now))))
 
     # -- state -------------------------------------------------------------------------
     def state(self, highlight_id: int) -> ReviewState | None:
-        with rows.reading(self.storage) as conn:
+        with self.storage.read() as conn:
             row = rows.get(conn, highlight_id)
         return ReviewState.from_row(row) if row is not None else None
 
     def states(self, highlight_ids: Sequence[int]) -> dict[int, ReviewState]:
-        with rows.reading(self.storage) as conn:
+        with self.storage.read() as conn:
             found = rows.of_highlights(conn, highlight_ids)
         return {hid: ReviewState.from_row(r) for hid, r in found.items()}
 

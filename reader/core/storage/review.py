@@ -10,25 +10,12 @@ strings. Plain functions that take the connection, as the other storage modules 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 COLUMNS = ("highlight_id", "state", "step", "stability", "difficulty", "due", "last_review", "first_review", "discarded")
 
 _LIVE = "JOIN highlights h ON h.id = r.highlight_id JOIN articles a ON a.id = h.article_id AND a.deleted_at IS NULL"
-
-
-@contextmanager
-def reading(storage: Any) -> Iterator[sqlite3.Connection]:
-    """The connection, held for a few reads (under the storage lock, outside a transaction)."""
-    read = getattr(storage, "read", None)
-    if read is not None:
-        with read() as conn:
-            yield conn
-        return
-    with storage._lock:
-        yield storage.conn
 
 
 def get(conn: sqlite3.Connection, highlight_id: int) -> sqlite3.Row | None:
