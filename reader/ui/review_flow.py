@@ -31,13 +31,20 @@ class ReviewFlow(QObject):
         self.library = window.library  # type: ignore[attr-defined]
         self.view: ReviewView | None = None
         self.due_count = 0
-        self.action = QAction(themes.icon("review"), "Review", window)
-        self.action.setObjectName("review")
-        self.action.setShortcut(QKeySequence("Ctrl+R"))
-        self.action.setToolTip("Review today's highlights (Ctrl+R)")
-        self.action.setStatusTip("Review today's highlights (Ctrl+R)")
-        self.action.triggered.connect(lambda _=False: self.show_review())
-        window.addAction(self.action)
+        tip = "Review today's highlights (Ctrl+R)"
+        commands = getattr(window, "commands", None)
+        if commands is not None:  # the window's action registry (reader/ui/actions.py), when it has one
+            self.action = commands.add("review", "Review", self.show_review, ["Ctrl+R"], tip=tip, icon="review",
+                                       menu="view")
+        else:
+            self.action = QAction(themes.icon("review"), "Review", window)
+            self.action.setObjectName("review")
+            self.action.setShortcut(QKeySequence("Ctrl+R"))
+            self.action.setToolTip(tip)
+            self.action.setStatusTip(tip)
+            self.action.triggered.connect(lambda _=False: self.show_review())
+            window.addAction(self.action)
+            self._add_to_menu()
         self.button = QToolButton(window)
         self.button.setObjectName("reviewButton")
         self.button.setDefaultAction(self.action)
@@ -45,7 +52,6 @@ class ReviewFlow(QObject):
         toolbar = getattr(window, "toolbar", None)
         if toolbar is not None:
             toolbar.addWidget(self.button)
-        self._add_to_menu()
         # Refreshed when highlights or review state change, not polled; an article view's
         # reading position changes nothing here.
         self._changed.connect(self._on_changes, Qt.ConnectionType.QueuedConnection)
