@@ -43,6 +43,7 @@ from reader.ui.import_flow import ImportFlow, short
 from reader.ui.library_panel import LibraryPanel
 from reader.ui.pdf_host import PdfHost
 from reader.ui.popups import HighlightEditor, SelectionPopup
+from reader.ui.review_flow import ReviewFlow
 from reader.ui.search_flow import SearchFlow
 from reader.ui.search_panel import SearchPanel
 from reader.ui.sidebar import Sidebar
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.commands.menus["view"].addAction(self.pdf.toggle_action)
         self.toolbar, self.search_field = build_toolbar(self)
         self.searches = SearchFlow(self)
+        self.review = ReviewFlow(self)  # daily review: Ctrl+R, the toolbar button with today's count
         self.highlighting = HighlightFlow(self)
         self.changes = ChangeRouter(self)
         self.library_panel.articleActivated.connect(self._article_chosen)
@@ -498,6 +500,7 @@ class MainWindow(QMainWindow):
         self.jobs.wait()
         self.pdf.shutdown()
         self.changes.close()
+        self.review.detach()
         super().closeEvent(event)
 
 
