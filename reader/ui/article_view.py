@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import shiboken6
-from PySide6.QtCore import QPoint, QPointF, QRect, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -31,12 +31,12 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFrameFormat,
 )
-from PySide6.QtWidgets import QMessageBox, QTextBrowser, QTextEdit, QWidget
+from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 
 from reader.core.models import Article, Highlight
 from reader.ui import theme as themes
-from reader.ui.render import build_document, paint_highlights, paint_image_frames
-from reader.ui.textpos import TextPositions, positions
+from reader.ui.render import build_document, extra_selections, line_top, paint_highlights, paint_image_frames
+from reader.ui.textpos import TextPositions, positions, word_edges
 
 COLUMN_CHARS = 70
 SAFE_LINK_SCHEMES = ("http", "https", "mailto")
@@ -212,7 +212,7 @@ class ArticleView(QTextBrowser):
         article = self._rendered.article
         highlights = tuple(self._highlights.values())
         self._rendered = None
-        self.show_article(_with_highlights(article, highlights), at=top)
+        self.show_article(replace(article, highlights=highlights), at=top)
 
     def _apply_palette(self) -> None:
         colors = themes.article_colors(self.theme)
@@ -328,21 +328,7 @@ class ArticleView(QTextBrowser):
             bar.setValue(max(0, y - 2) if offset else 0)
         else:
             # a third down the page, and a whole line at the top: none half under the header
-            bar.setValue(self._line_top(max(0, y - self.viewport().height() // 3)))
-
-    def _line_top(self, y: int) -> int:
-        """The top of the text line at document height ``y`` (``y`` itself between blocks)."""
-        doc = self.document()
-        layout = doc.documentLayout()
-        pos = layout.hitTest(QPointF(self._side_margin + 2, y), Qt.HitTestAccuracy.FuzzyHit)
-        if pos < 0:
-            return y
-        block = doc.findBlock(pos)
-        line = block.layout().lineForTextPosition(pos - block.position())
-        if not line.isValid():
-            return y
-        top = int(layout.blockBoundingRect(block).top() + line.y())
-        return top if top <= y < top + line.height() + 1 else y
+            bar.setValue(line_top(self.document(), self._side_margin + 2, max(0, y - self.viewport().height() // 3)))
 
     # -- highlights ----------------------------------------------------------------------------
     def set_highlights(self, highlights: Iterable[Highlight], changed: Iterable[int] = ()) -> None:
@@ -452,24 +438,9 @@ class ArticleView(QTextBrowser):
 
     def _update_extra_selections(self) -> None:
         colors = themes.article_colors(self.theme)
-        selections = []
-        for i, (s, e) in enumerate(self._find_matches):
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(s)
-            cursor.setPosition(e, QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
-            sel.format.setBackground(QColor(colors.find_current if i == self._find_current else colors.find))
-            selections.append(sel)
-        for s, e in self._flash:
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(s)
-            cursor.setPosition(e, QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
-            sel.format.setBackground(QColor(colors.flash))
-            selections.append(sel)
-        self.setExtraSelections(selections)
+        ranges = [(s, e, colors.find_current if i == self._find_current else colors.find)
+                  for i, (s, e) in enumerate(self._find_matches)]
+        self.setExtraSelections(extra_selections(self.document(), ranges + [(s, e, colors.flash) for s, e in self._flash]))
 
     # -- reading position ----------------------------------------------------------------------
     def _scrolled(self, value: int) -> None:
@@ -576,13 +547,8 @@ class ArticleView(QTextBrowser):
         cursor = self.textCursor()
         if not self._rendered or not cursor.hasSelection():
             return
-        text = self._rendered.text
         anchor, pos = self.from_qt(cursor.anchor()), self.from_qt(cursor.position())
-        start, end = min(anchor, pos), max(anchor, pos)
-        while 0 < start < len(text) and _in_word(text[start - 1]) and _in_word(text[start]):
-            start -= 1
-        while 0 < end < len(text) and _in_word(text[end - 1]) and _in_word(text[end]):
-            end += 1
+        start, end = word_edges(self._rendered.text, min(anchor, pos), max(anchor, pos))
         if (start, end) == (min(anchor, pos), max(anchor, pos)):
             return
         snapped = QTextCursor(self.document())
@@ -621,12 +587,3 @@ class ArticleView(QTextBrowser):
         if answer == QMessageBox.StandardButton.Open:
             QDesktopServices.openUrl(url)
 
-
-def _in_word(char: str) -> bool:
-    return char.isalnum() or char in "_'’-"
-
-
-def _with_highlights(article: Article, highlights: tuple[Highlight, ...]) -> Article:
-    from dataclasses import replace
-
-    return replace(article, highlights=highlights)

@@ -90,13 +90,7 @@ class ChangeRouter(QObject):
         window = self.window
         panel = window.library_panel
         ids = changes.articles
-        if any(panel.model.row_of(i) is None for i in ids) or len(ids) > 20:
-            panel.reload(tags=True)  # rows came or went
-        else:
-            panel.reload_tags()
-            for article_id in ids:
-                self._patch_row(article_id, highlights=True, tags=True)
-            panel.reload(tags=False)  # a deleted article leaves the list
+        panel.reload(tags=True)  # rows may have come, gone or changed (one query, only when something did)
         current = window.view.article_id
         if current is None:
             if window.view.article is None and panel.model.rows:

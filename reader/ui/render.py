@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -25,7 +25,7 @@ from PySide6.QtGui import (
     QTextFormat,
     QTextListFormat,
 )
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTextEdit, QWidget
 
 from reader.core.document import Block, Document
 from reader.core.models import Highlight
@@ -277,3 +277,31 @@ def paint_image_frames(viewport: QWidget, doc: QTextDocument, image_blocks: Iter
         painter.setFont(label_font)
         painter.drawText(frame.adjusted(10, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "image")
     painter.end()
+
+
+def line_top(doc: QTextDocument, x: float, y: int) -> int:
+    """The top of the text line at document height ``y`` (``y`` itself between blocks)."""
+    layout = doc.documentLayout()
+    pos = layout.hitTest(QPointF(x, y), Qt.HitTestAccuracy.FuzzyHit)
+    if pos < 0:
+        return y
+    block = doc.findBlock(pos)
+    line = block.layout().lineForTextPosition(pos - block.position())
+    if not line.isValid():
+        return y
+    top = int(layout.blockBoundingRect(block).top() + line.y())
+    return top if top <= y < top + line.height() + 1 else y
+
+
+def extra_selections(doc: QTextDocument, ranges: Iterable[tuple[int, int, str]]) -> list[QTextEdit.ExtraSelection]:
+    """Backgrounds over Qt ranges that leave the document alone (find matches, the flash)."""
+    out = []
+    for start, end, color in ranges:
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(doc)
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        selection.format.setBackground(QColor(color))
+        out.append(selection)
+    return out

@@ -62,3 +62,16 @@ def from_qt(text: str, pos: int) -> int:
 def qt_length(text: str) -> int:
     """Length of ``text`` in UTF-16 code units."""
     return positions(text).qt_length
+
+
+def word_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` widened to whole words (Python offsets): a drag that cut a word takes it all."""
+    while 0 < start < len(text) and _in_word(text[start - 1]) and _in_word(text[start]):
+        start -= 1
+    while 0 < end < len(text) and _in_word(text[end - 1]) and _in_word(text[end]):
+        end += 1
+    return start, end
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or char in "_'’-"
