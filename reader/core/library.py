@@ -369,7 +369,7 @@ class Library:
         tags: Iterable[str] = (),
     ) -> Highlight:
         """Highlight ``[start, end)`` of the article's canonical text (Python str offsets)."""
-        from reader.core import anchoring
+        from reader.core import selectors
 
         row = self._article_row(article_id)
         text = row["text"]
@@ -381,7 +381,7 @@ class Library:
             raise InvalidInput(f"The range {start}-{end} of article {article_id} holds no text to highlight.")
         color = normalize_color(color)
         tag_names = [normalize_tag(t) for t in tags]
-        sel = anchoring.make_selector(text, start, end)
+        sel = selectors.make_selector(text, start, end)
         now = utc_now()
         with self._storage.transaction() as conn:
             hid = highlights.insert(
