@@ -10,7 +10,7 @@ from pathlib import Path
 
 from reader.core.importers import ImportedArticle, is_url
 from reader.core.models import AddResult
-from reader.core.storage import articles, changes, highlights, tags, utc_now
+from reader.core.storage import articles, highlights, tags, utc_now
 
 
 def content_hash(imported: ImportedArticle) -> str:
@@ -59,7 +59,6 @@ def store(
             status = "updated"
         else:
             status = "unchanged"
-            changes.touch(conn, [article_id])
     tags.tag_article(conn, article_id, tag_names)
     if status != "unchanged":
         _store_pdf(conn, home, article_id, imported)

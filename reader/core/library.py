@@ -388,7 +388,6 @@ class Library:
                 conn, article_id, sel.start, sel.end, sel.exact, sel.prefix, sel.suffix,
                 color=color, note=note, created=now, updated=now, tags=tag_names,
             )
-            changes.touch(conn, [article_id])
         self.notify(Changes(articles=frozenset({article_id}), highlights=frozenset({hid}), tags=bool(tag_names)))
         return self.get_highlight(hid)
 
@@ -415,8 +414,6 @@ class Library:
             highlights.update(conn, highlight_id, utc_now(), color=new_color, note=note)
             if tag_names is not None:
                 tags_of.set_highlight_tags(conn, highlight_id, tag_names)
-            if note is not None or tag_names is not None:
-                changes.touch(conn, [old.article_id])
         self.notify(
             Changes(
                 articles=frozenset({old.article_id}),
@@ -431,7 +428,6 @@ class Library:
         old = self.get_highlight(highlight_id)
         with self._storage.transaction() as conn:
             highlights.delete(conn, highlight_id)
-            changes.touch(conn, [old.article_id])
 
         def restore() -> Changes:
             self._restore_highlight(old)
@@ -452,7 +448,6 @@ class Library:
                 conn, h.article_id, h.start, h.end, h.exact, h.prefix, h.suffix, color=h.color, note=h.note,
                 created=h.created, updated=h.updated, tags=h.tags, highlight_id=h.id,
             )
-            changes.touch(conn, [h.article_id])
 
     # -- notes -------------------------------------------------------------------------
     def notes(self, article_id: int) -> list[Note]:
@@ -472,7 +467,6 @@ class Library:
         now = utc_now()
         with self._storage.transaction() as conn:
             nid = notes.insert(conn, article_id, body, now, now)
-            changes.touch(conn, [article_id])
         self.notify(Changes(articles=frozenset({article_id}), notes=True))
         return self.get_note(nid)
 
@@ -482,7 +476,6 @@ class Library:
             return old
         with self._storage.transaction() as conn:
             notes.update(conn, note_id, body, utc_now())
-            changes.touch(conn, [old.article_id])
         self.notify(Changes(articles=frozenset({old.article_id}), notes=True))
         return self.get_note(note_id)
 
@@ -490,12 +483,10 @@ class Library:
         old = self.get_note(note_id)
         with self._storage.transaction() as conn:
             notes.delete(conn, note_id)
-            changes.touch(conn, [old.article_id])
 
         def restore() -> Changes:
             with self._storage.transaction() as conn:
                 notes.insert(conn, old.article_id, old.body, old.created, old.updated, note_id=old.id)
-                changes.touch(conn, [old.article_id])
             return self.notify(Changes(articles=frozenset({old.article_id}), notes=True))
 
         self._undo.append(_UndoStep("delete note", restore))
@@ -507,7 +498,6 @@ class Library:
         names = [normalize_tag(t) for t in tags]
         with self._storage.transaction() as conn:
             tags_of.tag_article(conn, article_id, names)
-            changes.touch(conn, [article_id])
         self.notify(Changes(articles=frozenset({article_id}), tags=True))
         return self.article_tags(article_id)
 
@@ -516,7 +506,6 @@ class Library:
         names = [normalize_tag(t) for t in tags]
         with self._storage.transaction() as conn:
             tags_of.untag_article(conn, article_id, names)
-            changes.touch(conn, [article_id])
         self.notify(Changes(articles=frozenset({article_id}), tags=True))
         return self.article_tags(article_id)
 
@@ -533,7 +522,6 @@ class Library:
             affected = tags_of.rename(conn, old_key, new_name)
             if affected is None:
                 raise InvalidInput(f"There is no tag '{old}'.")
-            changes.touch(conn, affected)
         return self.notify(Changes(articles=frozenset(affected), tags=True))
 
     merge_tags = rename_tag
