@@ -8,7 +8,7 @@ crash is "index everything newer than that".
 One number per transaction: a write stamps its article with the *pending* number (the
 counter + 1), and ``publish()`` makes it the counter just before the transaction commits
 (``Storage.transaction`` calls it), so a commit is seen whole or not at all. Triggers
-(``CHANGE_TRIGGERS``, schema migration 3) stamp the article whenever its highlights, notes
+(``CHANGE_TRIGGERS``, schema migration 4) stamp the article whenever its highlights, notes
 or tags change, so no writer can forget to; article rows are stamped in the statement that
 changes them (``articles.py``), which costs no second write of a row carrying the whole text.
 """
@@ -41,7 +41,7 @@ def _trigger(name: str, event: str, article_id: str) -> str:
     return f"CREATE TRIGGER {name} AFTER {event} {_unstamped(article_id)} BEGIN {_stamp(article_id)} END;\n"
 
 
-# Created by schema migration 3. Only the first change of an article in a transaction
+# Created by schema migration 4. Only the first change of an article in a transaction
 # rewrites its row; later ones find it stamped already.
 CHANGE_TRIGGERS = (
     _trigger("highlights_inserted", "INSERT ON highlights", "NEW.article_id")
