@@ -16,15 +16,20 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
+from reader.core.annotation_imports.matching import (
+    closest,
+    main_title,
+    normalize_title,
+    normalize_url,
+    same_author,
+)
 from reader.core.errors import ImportFailed, InvalidInput
 
 if TYPE_CHECKING:
@@ -44,8 +49,6 @@ FORMAT_NAMES = {
 }
 NOTES_FORMAT = "annotations"
 """``Article.format`` of a notes-only article built from imported clippings."""
-TITLE_MATCH_MIN = 90
-"""rapidfuzz ratio (0-100) two normalised titles need to be taken for the same book."""
 MAX_ANNOTATION_BYTES = 200 * 1024 * 1024
 
 
@@ -148,35 +151,6 @@ def iso_time(value: Any) -> str | None:
     if when.tzinfo is not None:
         when = when.astimezone(UTC)
     return when.replace(microsecond=0).isoformat()
-
-
-def normalize_title(title: str) -> str:
-    text = unicodedata.normalize("NFKC", title).casefold()
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
-def _main_title(title: str) -> str:
-    """The title without a subtitle or a parenthesised series ('Dune (Dune Chronicles, Book 1)')."""
-    text = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", title)
-    text = re.split(r"[:|–—]", text, maxsplit=1)[0]
-    return normalize_title(text)
-
-
-def normalize_url(url: str) -> str:
-    """The same page however it was linked: scheme, host case, 'www.', fragment, trailing '/'
-    and tracking parameters (utm_*, fbclid, ...) do not matter."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url.strip()
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-         if not (k.lower().startswith("utm_") or k.lower() in {"fbclid", "gclid", "mc_cid", "mc_eid", "ref"})]
-    )
-    path = parts.path.rstrip("/") or ""
-    return urlunsplit(("", host + port, path, query, ""))
 
 
 def _quote_key(text: str) -> str:
@@ -307,6 +281,7 @@ class _ArticleInfo:
     title: str
     url: str | None
     format: str
+    author: str | None = None
 
 
 class _ImportRun:
@@ -329,15 +304,17 @@ class _ImportRun:
 
     # -- matching ------------------------------------------------------------------------
     def load_articles(self, conn: sqlite3.Connection) -> None:
-        for r in conn.execute("SELECT id, title, url, format FROM articles WHERE deleted_at IS NULL ORDER BY id"):
-            self._remember(_ArticleInfo(r["id"], r["title"], r["url"], r["format"]))
+        for r in conn.execute(
+            "SELECT id, title, url, format, author FROM articles WHERE deleted_at IS NULL ORDER BY id"
+        ):
+            self._remember(_ArticleInfo(r["id"], r["title"], r["url"], r["format"], r["author"]))
 
     def _remember(self, info: _ArticleInfo) -> None:
         self.articles[info.id] = info
         if info.url:
             self.by_url.setdefault(normalize_url(info.url), info.id)
         self.by_title.setdefault(normalize_title(info.title), []).append(info.id)
-        main = _main_title(info.title)
+        main = main_title(info.title)
         if len(main) >= 4:
             self.by_main_title.setdefault(main, []).append(info.id)
 
@@ -352,23 +329,29 @@ class _ImportRun:
                 return info.id
         if source.url and self.fmt in ("hypothesis", "w3c"):
             # A web page is known by its address; a title alone only when it is identical.
-            exact = self.by_title.get(normalize_title(source.title))
-            return _preferred(exact, self.articles) if exact else None
-        return self._match_title(source.title)
+            return self._preferred(self.by_title.get(normalize_title(source.title)), source.author)
+        return self._match_title(source.title, source.author)
 
-    def _match_title(self, title: str) -> int | None:
+    def _match_title(self, title: str, author: str | None) -> int | None:
         key = normalize_title(title)
         if not key:
             return None
-        exact = self.by_title.get(key)
-        if exact:
-            return _preferred(exact, self.articles)
-        found = _closest(key, self.by_title)
+        found = self._preferred(self.by_title.get(key), author)
         if found is None:
-            main = _main_title(title)
-            if len(main) >= 4:
-                found = self.by_main_title.get(main) or _closest(main, self.by_main_title)
-        return _preferred(found, self.articles) if found else None
+            found = self._preferred(closest(key, self.by_title), author)
+        main = main_title(title)
+        if found is None and len(main) >= 4:
+            found = self._preferred(self.by_main_title.get(main), author)
+            if found is None:
+                found = self._preferred(closest(main, self.by_main_title), author)
+        return found
+
+    def _preferred(self, ids: list[int] | None, author: str | None) -> int | None:
+        """Of the articles with a title, those by the same author (a book is its title and its
+        author: two books that share a title are two); then a real one over a notes-only one,
+        then the oldest."""
+        same = [i for i in ids or () if same_author(self.articles[i].author, author)]
+        return min(same, key=lambda i: (self.articles[i].format == NOTES_FORMAT, i)) if same else None
 
     # -- storing -------------------------------------------------------------------------
     def import_source(self, conn: sqlite3.Connection, source: AnnotatedSource) -> None:
@@ -528,7 +511,7 @@ class _ImportRun:
         article_id = self.library.store_imported(imported, tags, None).article_id
         self.tags_changed = self.tags_changed or bool(tags)
         self.created_articles.add(article_id)
-        self._remember(_ArticleInfo(article_id, imported.title, imported.url, NOTES_FORMAT))
+        self._remember(_ArticleInfo(article_id, imported.title, imported.url, NOTES_FORMAT, imported.author))
         self._place(conn, article_id, imported.document.text, placed)
         _, notes = self._existing(conn, article_id)
         for clip in page_notes:
@@ -590,25 +573,6 @@ def clipping_blocks(clippings: list[Clipping], base: int) -> tuple[list[Any], li
     return blocks, placed
 
 
-def _closest(key: str, titles: dict[str, list[int]]) -> list[int] | None:
-    """The articles of the most similar title, if similar enough and with the same numbers:
-    'Volume 2' is not 'Volume 3', however alike the rest."""
-    from rapidfuzz import fuzz, process
-
-    numbers = re.findall(r"\d+", key)
-    for candidate, _score, _ in process.extract(
-        key, list(titles), scorer=fuzz.ratio, score_cutoff=TITLE_MATCH_MIN, limit=10
-    ):
-        if re.findall(r"\d+", candidate) == numbers:
-            return titles[candidate]
-    return None
-
-
-def _preferred(ids: list[int], articles: dict[int, _ArticleInfo]) -> int:
-    """Of several articles with the same title, a real one over a notes-only one, then the oldest."""
-    return min(ids, key=lambda i: (articles[i].format == NOTES_FORMAT, i))
-
-
 def _now() -> str:
     from reader.core.storage import utc_now
 
@@ -621,6 +585,7 @@ __all__ = [
     "FORMATS",
     "ImportSummary",
     "import_annotations",
+    "normalize_url",
     "parse_annotations",
     "read_annotations",
 ]
