@@ -181,7 +181,7 @@ def parse_annotations(data: bytes, name: str, fmt: str | None = None) -> tuple[s
         if isinstance(obj, dict) and obj.get("format") == "reader-library":
             raise ImportFailed(f"{shown} is a Reader library export; restore it with 'reader import-library'.")
         if fmt in (None, "w3c") and web_annotation.looks_like_web_annotations(obj):
-            return _checked(shown, "w3c", web_annotation.parse_web_annotations(obj))
+            return _checked(shown, "w3c", web_annotation.parse_web_annotations(obj, shown))
         items = hypothesis.annotations_of(obj)
         if fmt in (None, "hypothesis") and items is not None:
             return _checked(shown, "hypothesis", hypothesis.parse_hypothesis(items))
@@ -475,17 +475,20 @@ class _ImportRun:
         from reader.core.library import normalize_tag
 
         unique: list[Clipping] = []
-        seen: set[str] = set()
+        seen: dict[str, Clipping] = {}
         page_notes: list[Clipping] = []
         for clip in clippings:
             if not clip.exact.strip():
                 page_notes.append(clip)
                 continue
             key = _quote_key(clip.exact)
-            if key in seen:
+            if key in seen:  # the same passage twice: one highlight, keeping what either one says
+                kept = seen[key]
+                kept.tags = kept.tags + [t for t in clip.tags if t.casefold() not in {k.casefold() for k in kept.tags}]
+                kept.note = kept.note or clip.note
                 self.duplicates += 1
                 continue
-            seen.add(key)
+            seen[key] = clip
             unique.append(clip)
         blocks, placed = clipping_blocks(unique, 0)
         if not blocks:  # only notes on the whole source: their text is the article
