@@ -467,24 +467,28 @@ class SearchIndex:
         if old is not None:
             for sub, _ in old.reader().leaf_readers():
                 seg = getattr(sub, "segment", lambda: None)()
-                if seg is not None:
+                if seg is not None and not sub.is_closed:
                     # Deletions only grow, so an equal count means the same deleted set.
                     reusable[(seg.segment_id(), seg.deleted_count())] = sub
-        readers = []
+        readers, opened = [], []
         try:
             for seg in toc.segments:
                 reader = reusable.pop((seg.segment_id(), seg.deleted_count()), None)
-                readers.append(reader or SegmentReader(self._ix.storage, toc.schema, seg, generation=toc.generation))
+                if reader is None:
+                    reader = SegmentReader(self._ix.storage, toc.schema, seg, generation=toc.generation)
+                    opened.append(reader)
+                readers.append(reader)
         except BaseException:
-            for reader in readers:
-                if reader not in reusable.values():
-                    reader.close()
+            # Close only what was opened here: the reused readers still serve the old searcher,
+            # which stays in use (the next search tries the reopen again).
+            for reader in opened:
+                _close_quietly(reader)
             raise
         for reader in reusable.values():  # segments merged away or with new deletions
-            reader.close()
+            _close_quietly(reader)
+        # The old searcher is never closed here: its readers were either reused or closed
+        # just above, and closing them twice raises ReaderClosed.
         if not readers:
-            if old is not None:
-                old.close()
             combined: Any = EmptyReader(toc.schema)
         elif len(readers) == 1:
             combined = readers[0]
@@ -752,7 +756,22 @@ class SearchIndex:
         except Exception:
             return True
 
+    def _refresh_if_newer(self) -> None:
+        """See what was committed since the searcher opened (by this process after a failed
+        reopen, or by another process such as the background indexer), without any lock."""
+        with self._read_lock:
+            if self._ix is None or self._closed:
+                return
+            try:
+                latest = self._ix.latest_generation()
+                current = getattr(self._searcher.reader(), "generation", lambda: None)()
+                if latest != current:
+                    self._refresh()
+            except Exception:  # a commit half-seen (files replaced meanwhile): the old view answers
+                log.debug("reopening the search index failed; searching the previous commit", exc_info=True)
+
     def _search(self, text: str, limit: int, suggest: bool) -> SearchResults:
+        self._refresh_if_newer()
         with self._read_lock:
             searcher = self._searcher
             q = sq.parse(self._parsers, text)
@@ -975,6 +994,14 @@ class SearchIndex:
         out.append(text[pos:])
         suggestion = "".join(out)
         return suggestion if suggestion != text else None
+
+
+def _close_quietly(reader: Any) -> None:
+    if not getattr(reader, "is_closed", False):
+        try:
+            reader.close()
+        except Exception:  # closing is best effort: a reader of a vanished file
+            log.debug("closing a search reader failed", exc_info=True)
 
 
 def _bucket_terms(reader: Any, field_name: str) -> dict[str, list[str]]:
