@@ -130,8 +130,21 @@ def guard_nesting(markup: str, shown: str) -> str:
 # ---------------------------------------------------------------- sanitising
 
 
+_RUBY_PARENTHESIS = re.compile(r"<rp\b[^>]*>.*?</rp\s*>", re.S | re.I)
+_RUBY_TEXT = re.compile(r"<rt\b[^>]*>(.*?)(?:</rt\s*>|(?=<rt\b|</ruby\s*>))", re.S | re.I)
+
+
+def _ruby_reading(m: re.Match[str]) -> str:
+    reading = m.group(1)
+    wide = any(ord(c) >= 0x3000 for c in reading)  # a kana or CJK reading takes CJK brackets
+    return f"（{reading}）" if wide else f" ({reading})"
+
+
 def sanitize(markup: str, *, drop_furniture: bool = False) -> str:
-    """Only structural tags; only href on links and src/alt on images, http(s) only."""
+    """Only structural tags; only href on links and src/alt on images, http(s) only.
+    A ruby reading stays beside its base text, in brackets ('奇麗（きれい）'), not run into it."""
+    if "<rt" in markup or "<RT" in markup:
+        markup = _RUBY_TEXT.sub(_ruby_reading, _RUBY_PARENTHESIS.sub("", markup))
     drop = DANGEROUS_CONTENT_TAGS | (FURNITURE_TAGS if drop_furniture else set())
     return nh3.clean(
         markup,
