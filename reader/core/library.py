@@ -108,6 +108,9 @@ class Library:
             self._index.close()
             self._index = None
         self._purge_deleted()
+        from reader.core import pdf_store
+
+        pdf_store.collect_garbage(self.storage, self.home)
         self.storage.close()
 
     def __enter__(self) -> Library:
@@ -140,6 +143,9 @@ class Library:
         """Deleted articles stay restorable for the session; the next start removes them."""
         if not self.storage.query_one("SELECT 1 FROM articles WHERE deleted_at IS NOT NULL LIMIT 1"):
             return
+        from reader.core import pdf_store
+
+        kept_files = pdf_store.files_of_deleted(self.storage)
         with self.storage.transaction() as conn:
             seq = self.storage.next_seq(conn)
             conn.execute(
@@ -149,6 +155,7 @@ class Library:
             )
             conn.execute("DELETE FROM articles WHERE deleted_at IS NOT NULL")
             self.storage.drop_unused_tags(conn)
+        pdf_store.release(self.storage, self.home, kept_files)
 
     # -- adding ------------------------------------------------------------------------
     def add(self, source: str | os.PathLike[str], tags: Iterable[str] = ()) -> AddResult:
@@ -283,7 +290,26 @@ class Library:
                     "INSERT OR IGNORE INTO article_tags (article_id, tag_id) VALUES (?, ?)",
                     (article_id, self.storage.tag_id(conn, tag)),
                 )
+            if status != "unchanged":
+                self._store_pdf(conn, article_id, imported)
         return AddResult(article_id, imported.title, status, orphaned)
+
+    def _store_pdf(self, conn: Any, article_id: int, imported: ImportedArticle) -> None:
+        """A PDF's own copy of its file and its pages (see ``reader.core.pdf_store``)."""
+        from reader.core import pdf_store
+
+        source = imported.extra.get("pdf")
+        if source is None:
+            pdf_store.forget(conn, article_id)
+            return
+        pdf_store.write_file(self.home, source.sha256, source.data)
+        pdf_store.save(conn, article_id, source.sha256, len(source.data), source.pages)
+
+    def pdf_layout(self, article_id: int) -> Any:
+        """A PDF article's pages and file (a ``PdfLayout``), or None for other articles."""
+        from reader.core import pdf_store
+
+        return pdf_store.load(self.storage, self.home, article_id)
 
     def _reanchor(self, conn: Any, article_id: int, old_text: str, new_text: str) -> int:
         """Re-find every highlight in the new text; the ones not found become orphans."""
@@ -393,6 +419,7 @@ class Library:
             reading_state=row["reading_state"], document=Document.from_json(row["document"]),
             tags=self.article_tags(article_id), highlights=tuple(self.highlights(article_id)),
             notes=tuple(self.notes(article_id)),
+            pdf=self.pdf_layout(article_id) if row["format"] == "pdf" else None,
         )
 
     def article_tags(self, article_id: int) -> tuple[str, ...]:

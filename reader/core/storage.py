@@ -105,6 +105,26 @@ MIGRATIONS: list[str] = [
         change_seq INTEGER NOT NULL
     );
     """,
+    # 2: PDF articles. The file itself lives in the data folder under its sha256
+    # (reader.core.pdf_store); its pages and their character maps live here.
+    """
+    CREATE TABLE pdf_files (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        sha256 TEXT NOT NULL,
+        bytes INTEGER NOT NULL
+    );
+    CREATE INDEX pdf_files_sha256 ON pdf_files(sha256);
+    CREATE TABLE pdf_pages (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,                -- 1-based
+        start INTEGER NOT NULL,                 -- [start, end) in the canonical text
+        end INTEGER NOT NULL,
+        width REAL NOT NULL,                    -- points, as the page is shown (after /Rotate)
+        height REAL NOT NULL,
+        char_map TEXT NOT NULL,                 -- JSON runs [offset, pdfium index, length]
+        PRIMARY KEY (article_id, number)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -68,7 +68,17 @@ def _article_record(article: Article, source_key: str | None) -> dict[str, Any]:
             {"id": n.id, "body": n.body, "created": n.created, "updated": n.updated}
             for n in sorted(article.notes, key=lambda n: n.id)
         ],
+        **_pdf_member(article),
     }
+
+
+def _pdf_member(article: Article) -> dict[str, Any]:
+    """A PDF goes with its file, so a restore brings the pages back (reader.core.pdf_store)."""
+    if article.pdf is None:
+        return {}
+    from reader.core import pdf_store
+
+    return {"pdf": pdf_store.export_record(article.pdf)}
 
 
 def library_records(
@@ -207,6 +217,11 @@ def restore_records(library: Library, records: dict[str, Any], shown: str = "The
                             (int(h["id"]), storage.tag_id(conn, normalize_tag(tag))),
                         )
                     n_highlights += 1
+                if a.get("pdf"):
+                    where = f"the PDF of article {article_id}"
+                    from reader.core import pdf_store
+
+                    pdf_store.restore_record(conn, library.home, article_id, a["pdf"], len(text))
                 for n in a.get("notes") or ():
                     where = f"note {n.get('id')} of article {article_id}"
                     conn.execute(
