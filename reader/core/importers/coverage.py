@@ -5,7 +5,8 @@ its own walk of the whole page, trafilatura's plain text as Markdown). It must n
 less of the article than ``trafilatura.extract`` does on the same bytes, and should keep
 out what that leaves out. Sentences are compared on their words: case, punctuation and
 how whitespace runs do not count ('| cell |' and '- item' are the same words as a table
-cell and a list item), but two words run together ('fairin') do.
+cell and a list item), nor do spaces lost between words (trafilatura runs a link's text
+into the next word).
 """
 
 from __future__ import annotations
@@ -67,14 +68,16 @@ def furniture_of(markup: str) -> list[str]:
     return sorted((k for k in keys if k), key=len, reverse=True)
 
 
-def _kept(key: str, flat: str, furniture: list[str]) -> bool:
-    if f" {key} " in flat or (not key.isascii() and key in flat):
-        return True
+def _kept(key: str, flat: str, joined: str, furniture: list[str]) -> bool:
+    """Whether the sentence ``key`` is in the text (``flat``; ``joined``: without spaces,
+    since trafilatura runs a link's words into the next ones: 'linkspaced')."""
     stripped = f" {key} "
     for part in furniture:
         stripped = stripped.replace(f" {part} ", " ")
-    stripped = " ".join(stripped.split())
-    return not stripped or f" {stripped} " in flat or (not stripped.isascii() and stripped in flat)
+    for candidate in (key, " ".join(stripped.split())):
+        if not candidate or f" {candidate} " in flat or candidate.replace(" ", "") in joined:
+            return True
+    return False
 
 
 def coverage(
@@ -82,9 +85,10 @@ def coverage(
 ) -> Coverage:
     keys = sentence_keys(reference) if reference_keys is None else reference_keys
     flat = " " + words_key(text.replace("\n", " ")) + " "
-    kept = sum(1 for k in keys if _kept(k, flat, furniture or []))
-    ref_flat = " " + words_key(reference.replace("\n", " ")) + " "
-    extra = sum(len(k) for k in sentence_keys(text) if k not in ref_flat)
+    joined = flat.replace(" ", "")
+    kept = sum(1 for k in keys if _kept(k, flat, joined, furniture or []))
+    ref_joined = words_key(reference.replace("\n", " ")).replace(" ", "")
+    extra = sum(len(k) for k in sentence_keys(text) if k.replace(" ", "") not in ref_joined)
     return Coverage(kept, len(keys), extra)
 
 
@@ -134,8 +138,7 @@ def _only_left_out_missing(markup: str, chosen: list[Block], tags: frozenset[str
         reference = trafilatura.extract(_without(markup, tags), include_comments=False, include_tables=True) or ""
     except Exception:
         return False
-    found = coverage(_reading_text(chosen), reference, None, furniture)
-    return found.complete and not _too_much(found.extra, chosen)
+    return coverage(_reading_text(chosen), reference, None, furniture).complete
 
 
 _VOID = {"embed", "input", "param", "base", "link", "meta", "area", "img", "br", "hr", "source", "track", "wbr"}
