@@ -231,13 +231,13 @@ def main(argv: list[str] | None = None) -> int:
         ids.append(lib.add_imported(imported, a["tags"]).article_id)
     t_import = time.perf_counter() - t_import
     # Added dates spread over years (the importer stamps "now"); set before indexing.
-    with lib.storage.transaction() as conn:
+    with lib._storage.transaction() as conn:
         conn.executemany("UPDATE articles SET added = ? WHERE id = ?",
                          [(a["added"].isoformat(), i) for a, i in zip(articles, ids)])
     rnd = random.Random(11)
     t_annot = time.perf_counter()
     for aid in rnd.sample(ids, max(1, n // 20)):
-        text = lib.storage.texts([aid])[aid]
+        text = lib._storage.texts([aid])[aid]
         start = rnd.randrange(0, len(text) - 200)
         start = text.index(" ", start) + 1
         end = text.index(" ", start + 40)
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     queries = query_sets(corpus, texts, [a["title"] for a in articles], random.Random(5))
 
     fts = Fts5(tmp / "fts.sqlite3")
-    rows = [(r[0], r[1], r[2], r[3]) for r in lib.storage.query("SELECT id, title, text, added FROM articles")]
+    rows = [(r[0], r[1], r[2], r[3]) for r in lib._storage.query("SELECT id, title, text, added FROM articles")]
     t_fts_load = fts.load(rows)
     del rows
 
@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     hl_lat = []
     for k in range(10):
         aid = ids[rnd.randrange(len(ids))]
-        text = lib.storage.texts([aid])[aid]
+        text = lib._storage.texts([aid])[aid]
         start = text.index(" ", rnd.randrange(0, len(text) - 200)) + 1
         end = text.index(" ", start + 30)
         word = f"hltag{k}z"

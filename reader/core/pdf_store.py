@@ -4,7 +4,8 @@ The original file is copied into ``<data folder>/pdf/<sha256>.pdf`` (content-add
 same file added twice is stored once); the ``pdf_files`` row says which file an article uses
 and ``pdf_pages`` holds its pages (migration 2 in the storage schema). A file goes when no
 row refers to it any more, which :func:`collect_garbage` checks after deleted articles are
-purged. This module and ``storage`` are the only places with SQL for PDFs.
+purged. The rows are written and read by ``reader.core.storage.pdf_files`` (SQL lives in
+storage only); this module keeps the files and speaks for ``Library``, which passes its storage.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.pdf_layout import PdfLayout, PdfPage, pages_from_rows
+from reader.core.storage import pdf_files
 
 log = logging.getLogger(__name__)
 
@@ -51,50 +53,41 @@ def write_file(home: Path, sha256: str, data: bytes) -> Path:
 
 def save(conn: sqlite3.Connection, article_id: int, sha256: str, size: int, pages: tuple[PdfPage, ...]) -> None:
     """Record (or replace) an article's file and pages, inside the caller's transaction."""
-    conn.execute(
-        "INSERT OR REPLACE INTO pdf_files (article_id, sha256, bytes) VALUES (?, ?, ?)", (article_id, sha256, size)
-    )
-    conn.execute("DELETE FROM pdf_pages WHERE article_id = ?", (article_id,))
-    conn.executemany(
-        "INSERT INTO pdf_pages (article_id, number, start, end, width, height, char_map) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(article_id, p.number, p.start, p.end, p.width, p.height, p.runs_json()) for p in pages],
-    )
+    pdf_files.save(conn, article_id, sha256, size, pages)
 
 
 def forget(conn: sqlite3.Connection, article_id: int) -> None:
     """The article is no PDF any more (re-added from another format)."""
-    conn.execute("DELETE FROM pdf_files WHERE article_id = ?", (article_id,))
-    conn.execute("DELETE FROM pdf_pages WHERE article_id = ?", (article_id,))
+    pdf_files.forget(conn, article_id)
 
 
 def sha256_of(storage: Any, article_id: int) -> str | None:
-    row = storage.query_one("SELECT sha256 FROM pdf_files WHERE article_id = ?", (article_id,))
-    return row[0] if row else None
+    with storage.read() as conn:
+        return pdf_files.sha256_of(conn, article_id)
 
 
 def load(storage: Any, home: Path, article_id: int) -> PdfLayout | None:
     """The article's pages and file, or None when it is no PDF."""
-    sha = sha256_of(storage, article_id)
-    if sha is None:
-        return None
-    rows = storage.query(
-        "SELECT number, start, end, width, height, char_map FROM pdf_pages WHERE article_id = ? ORDER BY number",
-        (article_id,),
-    )
+    with storage.read() as conn:
+        sha = pdf_files.sha256_of(conn, article_id)
+        if sha is None:
+            return None
+        rows = pdf_files.page_rows(conn, article_id)
     return PdfLayout(file_path(home, sha), pages_from_rows(rows))
 
 
 def files_of_deleted(storage: Any) -> set[str]:
     """The files of articles deleted this session (about to be purged)."""
-    return {r[0] for r in storage.query(
-        "SELECT f.sha256 FROM pdf_files f JOIN articles a ON a.id = f.article_id WHERE a.deleted_at IS NOT NULL"
-    )}
+    with storage.read() as conn:
+        return pdf_files.files_of_deleted(conn)
 
 
 def release(storage: Any, home: Path, shas: set[str]) -> None:
     """Remove those of ``shas``' files that no article refers to any more."""
     for sha in shas:
-        if storage.query_one("SELECT 1 FROM pdf_files WHERE sha256 = ? LIMIT 1", (sha,)) is None:
+        with storage.read() as conn:
+            used = pdf_files.is_used(conn, sha)
+        if not used:
             file_path(home, sha).unlink(missing_ok=True)
 
 
@@ -103,7 +96,8 @@ def collect_garbage(storage: Any, home: Path) -> int:
     folder = files_dir(home)
     if not folder.is_dir():
         return 0
-    used = {r[0] for r in storage.query("SELECT DISTINCT sha256 FROM pdf_files")}
+    with storage.read() as conn:
+        used = pdf_files.used_files(conn)
     removed = 0
     now = time.time()
     for path in folder.glob("*.pdf"):
