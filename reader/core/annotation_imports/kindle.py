@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from reader.core.annotation_imports import AnnotatedSource, Clipping
+from reader.core.annotation_imports.model import AnnotatedSource, Clipping
 
 SEPARATOR = "=========="
 _META_DASHES = ("-", "–", "—")  # Russian Kindles start the meta line with an en dash

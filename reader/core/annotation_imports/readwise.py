@@ -13,7 +13,7 @@ import csv
 import io
 import re
 
-from reader.core.annotation_imports import AnnotatedSource, Clipping, iso_time
+from reader.core.annotation_imports.model import AnnotatedSource, Clipping, iso_time
 from reader.core.errors import ImportFailed
 
 REQUIRED_COLUMNS = ("Highlight", "Book Title")

@@ -24,7 +24,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from reader.core.annotation_imports import AnnotatedSource, QuoteSelectors, iso_time, selectors_from
+from reader.core.annotation_imports.model import AnnotatedSource, QuoteSelectors, iso_time, selectors_from
 from reader.core.errors import ImportFailed
 from reader.core.exporters.web_annotation import ANNO_CONTEXT, READER_NS
 
