@@ -130,6 +130,7 @@ class IndexRecord:
     added: str | None = None
     tags: tuple[str, ...] = ()
     highlights: tuple[str, ...] = ()
+    highlight_starts: tuple[int | None, ...] = ()  # where each highlight starts (None: orphan)
     highlight_notes: tuple[str, ...] = ()
     highlight_tags: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -365,7 +366,7 @@ class Storage:
                     f"SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id"
                     f" WHERE at.article_id IN ({marks})", chunk))
                 hl = self.conn.execute(
-                    f"SELECT article_id, exact, note FROM highlights WHERE article_id IN ({marks}) ORDER BY start",
+                    f"SELECT article_id, exact, note, start FROM highlights WHERE article_id IN ({marks}) ORDER BY start",
                     chunk,
                 ).fetchall()
                 htags = _group(self.conn.execute(
@@ -374,9 +375,11 @@ class Storage:
                 notes = _group(self.conn.execute(
                     f"SELECT article_id, body FROM notes WHERE article_id IN ({marks}) ORDER BY id", chunk))
                 hl_text: dict[int, list[str]] = {}
+                hl_starts: dict[int, list[int | None]] = {}
                 hl_notes: dict[int, list[str]] = {}
                 for r in hl:
                     hl_text.setdefault(r[0], []).append(r[1])
+                    hl_starts.setdefault(r[0], []).append(r[3])
                     if r[2]:
                         hl_notes.setdefault(r[0], []).append(r[2])
                 for r in rows:
@@ -397,6 +400,7 @@ class Storage:
                         added=r["added"],
                         tags=tuple(tags.get(aid, ())),
                         highlights=tuple(hl_text.get(aid, ())),
+                        highlight_starts=tuple(hl_starts.get(aid, ())),
                         highlight_notes=tuple(hl_notes.get(aid, ())),
                         highlight_tags=tuple(sorted(set(htags.get(aid, ())))),
                         notes=tuple(notes.get(aid, ())),

@@ -19,8 +19,7 @@ log = logging.getLogger(__name__)
 
 WARM_DELAY_SECONDS = 1.0        # after the first search, build the fuzzy vocabulary in the background
 MATCH_FIELDS = ("title", "author", "site", "text", "highlight", "note", "tag", "url")
-# Terms of these fields are looked up in the body to place the snippet (a highlight's
-# words are in the body too); notes and tags are not.
+# Terms of these fields carry character offsets into the article, which place the snippet.
 SNIPPET_FIELDS = ("text", "highlight")
 
 
@@ -194,18 +193,17 @@ class IndexSearching(IndexLifecycle):
             if fname not in MATCH_FIELDS or not isinstance(term, str) or (fname, term) in seen:
                 continue
             seen.add((fname, term))
-            lookups = [(fname, fname)]
-            if fname in SNIPPET_FIELDS and fname != "text":
-                lookups.append(("text", None))  # place the snippet on the highlighted words in the body
-            for look_field, report in lookups:
-                tbytes = term.encode("utf-8")
-                try:
-                    if (look_field, tbytes) not in reader:
-                        continue
-                    postings = reader.postings(look_field, tbytes)
-                except Exception:
+            tbytes = term.encode("utf-8")
+            try:
+                if (fname, tbytes) not in reader:
                     continue
-                want_chars = look_field == "text" and (report == "text" or report is None)
+                postings = reader.postings(fname, tbytes)
+            except Exception:
+                continue
+            # Body and highlight postings carry character offsets into the article: the
+            # snippet marks the words where they matched (a highlight's, not the same word elsewhere).
+            want_chars = fname in SNIPPET_FIELDS
+            if True:
                 for d in docnums:
                     if not postings.is_active():
                         break
@@ -215,8 +213,7 @@ class IndexSearching(IndexLifecycle):
                             break
                     if postings.id() != d:
                         continue
-                    if report:
-                        matched[d].add(report)
+                    matched[d].add(fname)
                     if want_chars:
                         for _pos, s, e in postings.value_as("characters"):
                             spans[d].append(Token(text=term, startchar=s, endchar=e, boost=1.0, matched=True))
