@@ -11,7 +11,7 @@ from reader.core.library import Library
 
 TEXT = [
     "Ukraine received missiles with a range of 250 kilometres last spring.",
-    "Later the army fired the newer model, which reaches 305 kilometres, at a bridge.",
+    "Later the army fired the newer model, which reaches 305 kilometres rather than 250 kilometres, at a bridge.",
     "Analysts expect more deliveries before winter.",
 ]
 
