@@ -171,7 +171,8 @@ class ProgressBar:
 def cmd_add(args: argparse.Namespace) -> int:
     from reader.core.errors import ReaderError as _RE
 
-    with _open_library() as lib:
+    # A big import returns once its articles are readable; a detached process indexes them.
+    with _open_library(background_index=True) as lib:
         bar = ProgressBar("Importing") if len(args.paths) > 1 else None
         results = lib.add_many(args.paths, args.tag, progress=bar)
         status = EXIT_OK
@@ -328,8 +329,11 @@ def _marked(result: Any, bold: bool) -> str:
 
 def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    with _open_library() as lib:
+    with _open_library(background_index=True) as lib:
         results = lib.search(query, limit=args.limit)
+        notice = getattr(results, "notice", None)
+        if notice:  # articles still being indexed, or a full disk: the results are partial
+            _err(notice)
         if args.json:
             _print_json([r.to_json() for r in results])
         else:

@@ -50,6 +50,7 @@ Cancel = Callable[[], bool]
 Listener = Callable[[Changes], None]
 
 MAX_TAG_CHARS = 100
+ADD_BATCH = 100  # files stored per transaction by add_many
 _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -92,11 +93,16 @@ def normalize_color(color: str) -> str:
 class Library:
     """A user's library in ``home`` (the data directory; ``READER_HOME`` by default)."""
 
-    def __init__(self, home: Path | str | None = None, *, search: bool = True, auto_index: bool = True):
+    def __init__(
+        self, home: Path | str | None = None, *, search: bool = True, auto_index: bool = True,
+        background_index: bool = False,
+    ):
         self.home = Path(home) if home is not None else paths.data_dir()
         self.storage = Storage(paths.database_path(self.home), backups=paths.backups_dir(self.home))
         self.search_enabled = search
         self.auto_index = auto_index
+        # Big imports hand their indexing to a detached process (the CLI; see search/background.py).
+        self.background_index = background_index
         self._index: Any = None
         self._listeners: list[Listener] = []
         self._undo: list[_UndoStep] = []
@@ -128,7 +134,7 @@ class Library:
         """
         if self.auto_index and self.search_enabled and not changes.reading:
             try:
-                self.index_catch_up()
+                self._index_after_change()
             except Exception as exc:  # the change is committed; the index catches up next time
                 log.warning("the search index could not be updated (%s: %s); it will catch up later",
                             type(exc).__name__, exc)
@@ -192,16 +198,36 @@ class Library:
         progress: Progress | None = None,
         cancel: Cancel | None = None,
     ) -> list[AddResult | ReaderError]:
-        """Import many inputs; one transaction each, so a bad file spoils nothing else.
+        """Import many inputs, stored a batch per transaction; a bad file spoils nothing else.
 
         Returns one entry per source handled: its result or the error that stopped it.
         Stops early when ``cancel()`` is true (already imported articles stay).
         """
         tag_names = [normalize_tag(t) for t in tags]
-        results: list[AddResult | ReaderError] = []
+        results: list[Any] = []  # AddResult | ReaderError, None until its batch is stored
         added: set[int] = set()
         updated: set[int] = set()
         total = len(sources)
+        parsed: list[tuple[int, ImportedArticle, str]] = []  # (slot in results, article, source key)
+
+        def store(batch: list[tuple[int, ImportedArticle, str]]) -> None:
+            # One transaction per batch: a commit waits for the disk (~20 ms), a file's
+            # import does not. A batch that fails is stored again file by file, so a bad
+            # one spoils nothing else and each failure names its file.
+            try:
+                with self.storage.transaction():
+                    stored = [(slot, self.store_imported(imp, tag_names, key)) for slot, imp, key in batch]
+            except ReaderError as exc:
+                if len(batch) == 1:
+                    results[batch[0][0]] = exc
+                else:
+                    for item in batch:
+                        store([item])
+                return
+            for slot, result in stored:
+                results[slot] = result
+                (added if result.status == "added" else updated).add(result.article_id)
+
         for i, source in enumerate(sources):
             if cancel is not None and cancel():
                 break
@@ -215,12 +241,16 @@ class Library:
                     imported = import_url(name)
                 else:
                     imported = import_path(name)
-                result = self.store_imported(imported, tag_names, _source_key(name))
             except ReaderError as exc:
                 results.append(exc)
                 continue
-            results.append(result)
-            (added if result.status == "added" else updated).add(result.article_id)
+            results.append(None)  # filled in when its batch is stored
+            parsed.append((len(results) - 1, imported, _source_key(name)))
+            if len(parsed) >= ADD_BATCH:
+                store(parsed)
+                parsed = []
+        if parsed:
+            store(parsed)
         if progress:
             progress(len(results), total, "")
         if added or updated:
@@ -802,12 +832,81 @@ class Library:
             return 0
         return self.index.catch_up(progress=progress, cancel=cancel)
 
+    def index_status(self) -> Any:
+        """How many articles wait to be indexed and whether a background indexer is at work
+        on them (``IndexStatus``), without opening the index: cheap enough for a status bar."""
+        from reader.core.search.status import index_status
+
+        return index_status(self.home, self.storage)
+
+    def _index_after_change(self) -> None:
+        """Index what just changed, or leave it to the background indexer: one is at work
+        (it looks for new changes before it stops), or this import is big and may start one."""
+        if self.background_index:
+            from reader.core.search import background
+
+            status = self.index_status()
+            if status.pending == 0:
+                return
+            if status.indexing or status.pending >= background.BACKGROUND_MIN:
+                background.start(self.home)
+                return
+        self.index.catch_up(wait=self._index_wait())
+
+    def _index_wait(self) -> float | None:
+        """How long a command waits for another process's index work: not at all while the
+        background indexer runs (search reads around it), else as long as a writer takes."""
+        from reader.core.search.status import indexer_pid
+
+        return 0.0 if indexer_pid(self.home) is not None else None
+
     def search(self, query: str, limit: int = 20) -> list[Any]:
-        self.index_catch_up()
-        return self.index.search(query, limit=limit)
+        """Ranked results; ``results.pending`` says how many changed articles are not in the
+        index yet (being indexed in the background, or waiting for room on the disk), and
+        ``results.notice`` says why in one sentence (None when everything is in)."""
+        from reader.core.errors import DataDirError, SearchError
+
+        problem = None
+        if self.background_index and self.index_status().pending >= self._background_min():
+            self._index_after_change()  # a big backlog (an indexer was killed): hand it over
+        else:
+            try:
+                self.index.catch_up(wait=self._index_wait())
+            except (OSError, DataDirError, SearchError) as exc:  # reading never needs to write
+                problem = exc
+                log.warning("the search index could not catch up (%s); searching it as it is", exc)
+        results = self.index.search(query, limit=limit)
+        pending = self.index.pending()
+        results.pending = pending
+        results.notice = None
+        if pending:
+            if problem is not None:
+                reason = _why_not_written(problem)
+                results.notice = f"{pending} changed article(s) are not searchable yet: {reason}."
+            else:
+                results.notice = f"{pending} article(s) are still being indexed; they are not in these results yet."
+        return results
+
+    @staticmethod
+    def _background_min() -> int:
+        from reader.core.search.background import BACKGROUND_MIN
+
+        return BACKGROUND_MIN
 
     def reindex(self, progress: Progress | None = None, cancel: Cancel | None = None) -> int:
         return self.index.rebuild(progress=progress, cancel=cancel)
+
+
+def _why_not_written(exc: BaseException) -> str:
+    """The end of a sentence saying why the index could not be written."""
+    import errno
+
+    code = getattr(exc, "errno", None)
+    if code == errno.ENOSPC or "full" in str(exc).lower():
+        return "the disk is full"
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "read-only" in str(exc).lower():
+        return "the data folder is read-only"
+    return str(exc).rstrip(".")
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from reader.core import search as search_mod
-from reader.core.search import writer as search_writer
 from reader.core.document import Document
 from reader.core.errors import InvalidSearchQueryError
 from reader.core.importers import ImportedArticle
 from reader.core.library import Library
 from reader.core.search import SearchIndex
+from reader.core.search import writer as search_writer
 
 RUST = [
     "😀🎉 The borrow checker prevents data races at compile time.",

@@ -1,5 +1,7 @@
 """The Whoosh index over the whole archive, one module per job:
 
+- ``index``: ``SearchIndex``, made of the three parts below;
+- ``status``: how far behind the index is, read without opening it;
 - ``schema``: what the index holds and how an article becomes a document;
 - ``lifecycle``: opening, damage and repair, other processes' commits, the searcher's life;
 - ``writer``: catching up with SQLite, bulk writes, rebuilds, background merges;
@@ -22,55 +24,30 @@ new small segment without merging and a background thread merges the small segme
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
+import importlib
 from typing import Any
 
-from reader.core.instance import InstanceLock
-from reader.core.search import query as sq
-from reader.core.search.lifecycle import LOCK_FILE, META_FILE
-from reader.core.search.schema import SCHEMA_VERSION, make_schema, record_to_doc
-from reader.core.search.searcher import IndexSearching
-from reader.core.search.snippets import SearchResult, SearchResults, make_snippet
-from reader.core.search.writer import IndexWriting
-from reader.core.storage import Storage
+# Names importable from here, and the module each lives in. Loaded on first use, so that
+# ``reader.core.search.status`` (asked after every import) does not load Whoosh.
+_EXPORTS = {
+    "SearchIndex": "index",
+    "SearchResult": "snippets",
+    "SearchResults": "snippets",
+    "make_snippet": "snippets",
+    "make_schema": "schema",
+    "record_to_doc": "schema",
+    "SCHEMA_VERSION": "status",
+    "META_FILE": "status",
+    "IndexStatus": "status",
+    "LOCK_FILE": "lifecycle",
+}
 
 
-class SearchIndex(IndexSearching, IndexWriting):
-    """The index in ``index_dir``, kept in step with ``storage``."""
-
-    def __init__(self, index_dir: Path, storage: Storage):
-        self.dir = Path(index_dir)
-        self.storage = storage
-        self.schema = make_schema()
-        self.repaired: str | None = None      # why the index was rebuilt at open, if it was
-        self._write_lock = threading.RLock()  # one writer in this process
-        self._read_lock = threading.RLock()   # the searcher is swapped under it, never while in use
-        self._pending = False                 # a catch_up was asked for while the writer was busy
-        self._long_write = False              # a bulk catch-up or rebuild holds the writer
-        self._want_write = False              # a catch-up waits: the background merge stops early
-        self._closed = False
-        self._merge_thread: threading.Thread | None = None
-        self._warm_thread: threading.Thread | None = None
-        self._closing = threading.Event()
-        self._last_write = 0.0
-        self._ix: Any = None
-        self._searcher: Any = None
-        self._last_seq = 0
-        self._vocab: dict[tuple[str, str], dict[str, list[str]]] = {}
-        self._filters: dict[tuple[int, str], frozenset[int]] = {}
-        self._parsers = sq.Parsers(self.schema)
-        self._stem = self.schema["text"].analyzer
-        # The window and CLI commands may use one index at once: every write, repair and
-        # rebuild holds this lock (beside the index folder, which a rebuild replaces).
-        self._process_lock = InstanceLock(self.dir.with_name(self.dir.name + ".lock"))
-        self._dir_id: tuple[int, int] | None = None
-        with self._write_lock, self._across_processes():
-            self._open()
-            self._dir_id = self._directory_id()
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'reader.core.search' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"reader.core.search.{module}"), name)
 
 
-__all__ = [
-    "LOCK_FILE", "META_FILE", "SCHEMA_VERSION", "SearchIndex", "SearchResult", "SearchResults",
-    "make_schema", "make_snippet", "record_to_doc",
-]
+__all__ = sorted(_EXPORTS)

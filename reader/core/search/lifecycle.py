@@ -18,11 +18,10 @@ from typing import Any
 from whoosh import index as windex
 
 from reader.core.errors import SearchError
-from reader.core.search.schema import SCHEMA_VERSION
+from reader.core.search.status import META_FILE, SCHEMA_VERSION, read_last_seq
 
 log = logging.getLogger(__name__)
 
-META_FILE = "reader-index.json"
 LOCK_FILE = "MAIN_WRITELOCK"   # Whoosh's writer lock: index name + "_WRITELOCK"
 PROCESS_LOCK_TIMEOUT = 120.0   # wait this long for another Reader's index work (a bulk import)
 
@@ -69,15 +68,15 @@ class IndexLifecycle:
 
     # -- other processes -------------------------------------------------------------------
     @contextmanager
-    def _across_processes(self, timeout: float = PROCESS_LOCK_TIMEOUT) -> Iterator[bool]:
+    def _across_processes(self, timeout: float = PROCESS_LOCK_TIMEOUT, busy_ok: bool = False) -> Iterator[bool]:
         """Hold the index's inter-process lock (yields False when ``timeout`` ran out and
-        ``timeout`` was 0, i.e. the caller may skip its work); then catch up with what other
-        processes wrote, so this one never writes from, or repairs, a stale view."""
+        ``timeout`` was 0 or ``busy_ok``, i.e. the caller may skip its work); then catch up with
+        what other processes wrote, so this one never writes from, or repairs, a stale view."""
         if self._process_lock.held:  # nested (rebuild -> catch-up): the outer call holds it
             yield True
             return
         if not self._process_lock.acquire(timeout=timeout):
-            if timeout == 0:
+            if timeout == 0 or busy_ok:
                 yield False
                 return
             holder = self._process_lock.held_by()
@@ -142,6 +141,7 @@ class IndexLifecycle:
             except Exception as exc:  # any failure to read it back means it is damaged
                 problem = f"{type(exc).__name__}: {exc}"
             self._close_searcher()
+            self._ix = None
             gc.collect()
         return problem
 
@@ -248,8 +248,19 @@ class IndexLifecycle:
             return self._searcher.doc_count()
 
     def pending(self) -> int:
-        """How many articles changed since the index last caught up."""
+        """How many articles changed since the index last caught up (in any process)."""
+        self._last_seq = max(self._last_seq, read_last_seq(self.dir))
         return len(self.storage.changed_since(self._last_seq))
+
+    def _open_as_is(self) -> bool:
+        """Open an index that needs no repair without any lock (reading never waits for a
+        writer, nor needs a writable folder); False when it needs the repairing open."""
+        try:
+            if self._problem() is not None:
+                return False
+        except Exception:  # the library itself cannot be read: the locked open says why
+            return False
+        return self._try_open() is None
 
     def close(self) -> None:
         self._closed = True

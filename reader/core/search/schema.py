@@ -12,10 +12,10 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
 
+from reader.core.search.status import SCHEMA_VERSION
 from reader.core.storage import IndexRecord
 
-# Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+__all__ = ["SCHEMA_VERSION", "StemmedText", "make_schema", "record_to_doc"]
 
 # StemmingAnalyzer's own pieces, so the one-pass analysis below gives the same terms.
 _WORD = re.compile(r"\w+(\.?\w+)*", re.UNICODE)
