@@ -867,9 +867,12 @@ class Library:
         from reader.core.errors import DataDirError, SearchError
 
         problem = None
-        if self.background_index and self.index_status().pending >= self._background_min():
+        status = self.index_status()
+        if status.indexing:
+            pass  # the background indexer is at work: read around it, never compete for its lock
+        elif self.background_index and status.pending >= self._background_min():
             self._index_after_change()  # a big backlog (an indexer was killed): hand it over
-        else:
+        elif status.pending:
             try:
                 self.index.catch_up(wait=self._index_wait())
             except (OSError, DataDirError, SearchError) as exc:  # reading never needs to write

@@ -69,6 +69,8 @@ def run(home: Path) -> int:
                     done += n
                     if n == 0 or index.pending() == 0:
                         break
+                if done:  # so the first misspelt search of a new process does not read the lexicon
+                    index.warm_vocabulary()
         finally:
             lock.release()
         # A change committed while we held the lock may have started no indexer: look again.
