@@ -38,6 +38,15 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _port(value: str) -> int:
+    from reader.core.capture.config import parse_port
+
+    try:
+        return parse_port(value)
+    except ReaderError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="reader", description="Read, highlight, annotate, tag and search your saved articles.")
     parser.add_argument("--version", action="version", version=f"reader {_version()}")
@@ -117,6 +126,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reindex", help="rebuild the search index from the library")
     p.set_defaults(func=cmd_reindex)
+
+    from reader.core.capture.config import DEFAULT_PORT
+
+    p = sub.add_parser("serve", help="save pages from the browser and watch the inbox folder, without a window")
+    p.add_argument("--port", type=_port, metavar="P", help=f"port on 127.0.0.1 (else READER_CAPTURE_PORT, else {DEFAULT_PORT})")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("capture-token", help="print the token browser extensions and scripts send to save pages")
+    p.set_defaults(func=cmd_capture_token)
 
     return parser
 
@@ -351,6 +369,19 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     with _open_library() as lib:
         count = lib.reindex(progress=ProgressBar("Indexing"))
         print(f"indexed {count} articles")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from reader.core.capture.serve import run
+
+    return run(args.port)
+
+
+def cmd_capture_token(args: argparse.Namespace) -> int:
+    from reader.core.capture.token import load_or_create
+
+    print(load_or_create())
     return EXIT_OK
 
 

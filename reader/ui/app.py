@@ -77,6 +77,7 @@ def run(argv: list[str]) -> int:
         return 1
     try:
         window = create_window(library, settings)
+        window.start_capture()  # the browser-capture endpoint and inbox, while the window is open
         window.show()
         guard = single_instance.instance_of(app)
         if guard is not None:  # files given to a second start come here

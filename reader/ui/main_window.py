@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self._pending_search: str | None = None
         self._open_after_delete: int | None = None
         self._focus_mode = False
+        self.capture: Any = None  # the browser-capture endpoint and inbox, once start_capture() runs
         self._saved_splitter: QByteArray | None = None
         self.theme = str(settings.value("theme", themes.DEFAULT_THEME))
         if self.theme not in themes.THEMES:
@@ -840,6 +841,16 @@ class MainWindow(QMainWindow):
         self.search_field.setFocus()
         self.search_field.selectAll()
 
+    def start_capture(self, port: int | None = None) -> None:
+        """Save pages from the browser and import the inbox folder while this window is open."""
+        from reader.ui.capture_host import CaptureHost
+
+        self.capture = CaptureHost(self, port)
+        action = self._action("Browser capture…", self.capture.open_settings, tip="The capture address, token and inbox folder")
+        file_menu = next((a.menu() for a in self.menuBar().actions() if a.text() == "&File"), None)
+        if file_menu is not None:
+            file_menu.insertAction(self.act_export, action)
+
     def start_index_catch_up(self) -> None:
         def catch_up(progress: Any, cancel: Any) -> int:
             with self._index_lock:
@@ -981,6 +992,8 @@ class MainWindow(QMainWindow):
         self.editor.close()
         self.selection_popup.hide()
         self.save_settings()
+        if self.capture is not None:
+            self.capture.stop()  # before the jobs: a capture under way may still start one
         self.jobs.wait()
         self._unsubscribe()
         super().closeEvent(event)
