@@ -345,6 +345,15 @@ def _marked(result: Any, bold: bool) -> str:
     return "".join(out)
 
 
+def _plain_note(note_html: str, bold: bool) -> str:
+    """A note snippet's <b>…</b> as bold (a terminal) or ** (a pipe), the rest unescaped."""
+    import html
+    import re
+
+    on, off = ("\x1b[1m", "\x1b[0m") if bold else ("**", "**")
+    return html.unescape(re.sub(r"</?b>", lambda m: off if m.group(0) == "</b>" else on, note_html))
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     with _open_library(background_index=True) as lib:
@@ -359,6 +368,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             for r in results:
                 print(f"{r.article_id}\t{r.title}\t[{', '.join(r.matched_in)}]")
                 print(f"    {_marked(r, bold)}")
+                if getattr(r, "note_snippet", None):
+                    print(f"    note: {_plain_note(r.note_snippet, bold)}")
         if not results:
             suggestion = getattr(results, "suggestion", None)
             _err(f"no article matches '{query}'" + (f"; did you mean '{suggestion}'?" if suggestion else "."))

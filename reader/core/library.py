@@ -50,7 +50,7 @@ Cancel = Callable[[], bool]
 Listener = Callable[[Changes], None]
 
 MAX_TAG_CHARS = 100
-ADD_BATCH = 100  # files stored per transaction by add_many
+ADD_BATCH = 250  # files stored per transaction by add_many
 _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 

@@ -421,6 +421,35 @@ class Storage:
         marks = ",".join("?" * len(ids))
         return {r[0]: r[1] for r in self.query(f"SELECT id, text FROM articles WHERE id IN ({marks})", list(ids))}
 
+    # -- reading for search results (used by reader/core/search/searcher.py) ------------------
+    def live_titles_and_texts(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """(title, canonical text) of the live articles among ``ids``, in one query."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return {
+            r[0]: (r[1], r[2])
+            for r in self.query(f"SELECT id, title, text FROM articles WHERE deleted_at IS NULL AND id IN ({marks})",
+                                list(ids))
+        }
+
+    def highlights_for_results(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        """The placed highlights of ``ids`` (id, start, end, note, tags), by article, in text order."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        tags = _group(self.query(
+            f"SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id"
+            f" JOIN highlights h ON h.id = ht.highlight_id WHERE h.article_id IN ({marks})", list(ids)))
+        out: dict[int, list[dict[str, Any]]] = {}
+        for r in self.query(
+            f"SELECT id, article_id, start, end, note FROM highlights WHERE article_id IN ({marks})"
+            " AND start IS NOT NULL ORDER BY article_id, start", list(ids)
+        ):
+            out.setdefault(r[1], []).append(
+                {"id": r[0], "start": r[2], "end": r[3], "note": r[4] or "", "tags": tags.get(r[0], [])})
+        return out
+
     def integrity_check(self) -> str:
         return self.query_one("PRAGMA integrity_check")[0]
 

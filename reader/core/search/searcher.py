@@ -14,7 +14,13 @@ from whoosh.analysis import Token
 from reader.core.errors import InvalidSearchQueryError, SearchError
 from reader.core.search import query as sq
 from reader.core.search.lifecycle import IndexLifecycle
-from reader.core.search.snippets import SearchResult, SearchResults, make_snippet
+from reader.core.search.snippets import (
+    SearchResult,
+    SearchResults,
+    highlight_snippet,
+    make_snippet,
+    note_snippet,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +28,8 @@ WARM_DELAY_SECONDS = 1.0        # after the first search, build the fuzzy vocabu
 MATCH_FIELDS = ("title", "author", "site", "text", "highlight", "note", "tag", "url")
 # Terms of these fields carry character offsets into the article, which place the snippet.
 SNIPPET_FIELDS = ("text", "highlight")
+# What the user wrote on a highlight: a match only here points at that highlight.
+HIGHLIGHT_FIELDS = frozenset({"highlight", "note", "tag"})
 
 
 class IndexSearching(IndexLifecycle):
@@ -189,15 +197,13 @@ class IndexSearching(IndexLifecycle):
             return SearchResults([], total=0)
         reader = searcher.reader()
         ids = {docnum: int(searcher.stored_fields(docnum)["id"]) for docnum, _ in hits}
-        rows = {
-            r[0]: (r[1], r[2])
-            for r in self.storage.query(
-                f"SELECT id, title, text FROM articles WHERE deleted_at IS NULL AND id IN ({','.join('?' * len(ids))})",
-                list(ids.values()),
-            )
-        }
+        rows = self.storage.live_titles_and_texts(list(ids.values()))
         docnums = sorted(d for d in ids if ids[d] in rows)
         matched, spans = self._matches(reader, q, docnums)
+        # A hit found only in what the user wrote on a highlight points at that highlight.
+        in_highlights = [ids[d] for d in docnums if matched[d] & HIGHLIGHT_FIELDS and "text" not in matched[d]]
+        highlights = self.storage.highlights_for_results(in_highlights) if in_highlights else {}
+        terms = _terms_by_field(q) if highlights else {}
         out = []
         for docnum, score in hits:
             aid = ids[docnum]
@@ -205,10 +211,51 @@ class IndexSearching(IndexLifecycle):
                 total -= 1
                 continue
             title, body = rows[aid]
-            snippet, plain, marks, start, end = make_snippet(body, spans.get(docnum, []))
             fields_hit = [f for f in MATCH_FIELDS if f in matched.get(docnum, ())]
-            out.append(SearchResult(aid, title, float(score), snippet, plain, marks, start, end, fields_hit))
+            tokens = spans.get(docnum, [])
+            found = self._which_highlight(highlights.get(aid, []), fields_hit, tokens, terms)
+            if found is None:
+                snippet, plain, marks, start, end = make_snippet(body, tokens)
+                out.append(SearchResult(aid, title, float(score), snippet, plain, marks, start, end, fields_hit))
+                continue
+            hl, note_spans = found
+            snippet, plain, marks, start, end = highlight_snippet(body, hl["start"], hl["end"], tokens)
+            note_html = note_snippet(hl["note"], note_spans) if note_spans else None
+            out.append(SearchResult(aid, title, float(score), snippet, plain, marks, start, end, fields_hit,
+                                    highlight_id=hl["id"], note_snippet=note_html))
         return SearchResults(out, total=max(total, len(out)))
+
+    def _which_highlight(
+        self, highlights: list[dict[str, Any]], fields_hit: list[str], tokens: list[Token],
+        terms: dict[str, set[str]],
+    ) -> tuple[dict[str, Any], list[tuple[int, int]]] | None:
+        """The highlight a match lies in (its quote, then its note, then its tags), with the
+        note's matched words; None when the match is not a highlight's."""
+        if not highlights:
+            return None
+        if "highlight" in fields_hit:
+            for tok in tokens:
+                for hl in highlights:
+                    if hl["start"] <= tok.startchar < hl["end"]:
+                        return hl, self._note_spans(hl["note"], terms.get("note", set()))
+        if "note" in fields_hit:
+            for hl in highlights:
+                note_spans = self._note_spans(hl["note"], terms.get("note", set()))
+                if note_spans:
+                    return hl, note_spans
+        if "tag" in fields_hit:
+            wanted = terms.get("tag", set())
+            for hl in highlights:
+                words = {tok.text for tag in hl["tags"] for tok in self.schema["tag"].analyzer(tag)}
+                if words & wanted:
+                    return hl, []
+        return None
+
+    def _note_spans(self, note: str, wanted: set[str]) -> list[tuple[int, int]]:
+        if not note or not wanted:
+            return []
+        analyzer = self.schema["note"].analyzer
+        return [(t.startchar, t.endchar) for t in analyzer(note, chars=True) if t.text in wanted]
 
     def _matches(
         self, reader: Any, q: wq.Query, docnums: list[int]
@@ -308,6 +355,16 @@ class IndexSearching(IndexLifecycle):
         suggestion = "".join(out)
         return suggestion if suggestion != text else None
 
+
+
+def _terms_by_field(q: wq.Query) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for fname, term in q.iter_all_terms():
+        if isinstance(term, bytes):
+            term = term.decode("utf-8", "replace")
+        if isinstance(term, str):
+            out.setdefault(fname, set()).add(term)
+    return out
 
 
 def _bucket_terms(reader: Any, field_name: str) -> dict[str, list[str]]:

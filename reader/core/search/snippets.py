@@ -27,6 +27,10 @@ class SearchResult:
     start: int                        # the passage is text[start:end] of the canonical text
     end: int
     matched_in: list[str] = field(default_factory=list)
+    # Set when the match is only in a highlight (its quote, note or tags): start/end are that
+    # highlight's, and a note's matching words are in note_snippet (HTML, <b>…</b>).
+    highlight_id: int | None = None
+    note_snippet: str | None = None
 
     @property
     def match_offsets(self) -> list[tuple[int, int]]:
@@ -38,6 +42,7 @@ class SearchResult:
             "id": self.article_id, "title": self.title, "score": round(self.score, 4),
             "snippet": self.snippet, "snippet_plain": self.snippet_plain, "marks": [list(m) for m in self.marks],
             "start": self.start, "end": self.end, "matched_in": list(self.matched_in),
+            "highlight_id": self.highlight_id, "note_snippet": self.note_snippet,
         }
 
 
@@ -93,3 +98,31 @@ def _render(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> Sn
     return "".join(parts), plain, clean, start, end
 
 
+
+
+HIGHLIGHT_SNIPPET_CHARS = 400
+NOTE_SNIPPET_CHARS = 160
+
+
+def highlight_snippet(text: str, start: int, end: int, tokens: list[Token]) -> Snippet:
+    """The highlight ``text[start:end]`` as the passage (cut after HIGHLIGHT_SNIPPET_CHARS),
+    with the matched words inside it marked."""
+    end = min(end, start + HIGHLIGHT_SNIPPET_CHARS)
+    marks = sorted({(t.startchar - start, t.endchar - start) for t in tokens
+                    if start <= t.startchar and t.endchar <= end})
+    return _render(text, start, end, marks)
+
+
+def note_snippet(note: str, spans: list[tuple[int, int]]) -> str:
+    """A piece of a note around its first matched word, matched words in <b>, HTML-escaped."""
+    if not spans:
+        return html.escape(note[:NOTE_SNIPPET_CHARS])
+    spans = sorted(spans)
+    begin = max(0, spans[0][0] - NOTE_SNIPPET_CHARS // 3)
+    if begin:
+        space = note.find(" ", begin)
+        begin = space + 1 if 0 <= space < spans[0][0] else begin
+    stop = min(len(note), begin + NOTE_SNIPPET_CHARS)
+    marks = [(a - begin, b - begin) for a, b in spans if begin <= a and b <= stop]
+    html_text, _plain, _marks, _s, _e = _render(note, begin, stop, marks)
+    return ("…" if begin else "") + html_text + ("…" if stop < len(note) else "")
