@@ -840,76 +840,19 @@ class Library:
         return index_status(self.home, self.storage)
 
     def _index_after_change(self) -> None:
-        """Index what just changed, or leave it to the background indexer: one is at work
-        (it looks for new changes before it stops), or this import is big and may start one."""
-        if self.background_index:
-            from reader.core.search import background
+        from reader.core.search.follow import index_after_change
 
-            status = self.index_status()
-            if status.pending == 0:
-                return
-            if status.indexing or status.pending >= background.BACKGROUND_MIN:
-                background.start(self.home)
-                return
-        self.index.catch_up(wait=self._index_wait())
-
-    def _index_wait(self) -> float | None:
-        """How long a command waits for another process's index work: not at all while the
-        background indexer runs (search reads around it), else as long as a writer takes."""
-        from reader.core.search.status import indexer_pid
-
-        return 0.0 if indexer_pid(self.home) is not None else None
+        index_after_change(self)
 
     def search(self, query: str, limit: int = 20) -> list[Any]:
-        """Ranked results; ``results.pending`` says how many changed articles are not in the
-        index yet (being indexed in the background, or waiting for room on the disk), and
-        ``results.notice`` says why in one sentence (None when everything is in)."""
-        from reader.core.errors import DataDirError, SearchError
+        """Ranked results (``SearchResults``); ``results.pending`` and ``results.notice`` say
+        what is not in the index yet and why (see search/follow.py)."""
+        from reader.core.search.follow import search
 
-        problem = None
-        status = self.index_status()
-        if status.indexing:
-            pass  # the background indexer is at work: read around it, never compete for its lock
-        elif self.background_index and status.pending >= self._background_min():
-            self._index_after_change()  # a big backlog (an indexer was killed): hand it over
-        elif status.pending:
-            try:
-                self.index.catch_up(wait=self._index_wait())
-            except (OSError, DataDirError, SearchError) as exc:  # reading never needs to write
-                problem = exc
-                log.warning("the search index could not catch up (%s); searching it as it is", exc)
-        results = self.index.search(query, limit=limit)
-        pending = self.index.pending()
-        results.pending = pending
-        results.notice = None
-        if pending:
-            if problem is not None:
-                reason = _why_not_written(problem)
-                results.notice = f"{pending} changed article(s) are not searchable yet: {reason}."
-            else:
-                results.notice = f"{pending} article(s) are still being indexed; they are not in these results yet."
-        return results
-
-    @staticmethod
-    def _background_min() -> int:
-        from reader.core.search.background import BACKGROUND_MIN
-
-        return BACKGROUND_MIN
+        return search(self, query, limit)
 
     def reindex(self, progress: Progress | None = None, cancel: Cancel | None = None) -> int:
         return self.index.rebuild(progress=progress, cancel=cancel)
-
-
-def _why_not_written(exc: BaseException) -> str:
-    """The end of a sentence saying why the index could not be written."""
-    import errno
-
-    code = getattr(exc, "errno", None)
-    if code == errno.ENOSPC or "full" in str(exc).lower():
-        return "the disk is full"
-    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "read-only" in str(exc).lower():
-        return "the data folder is read-only"
-    return str(exc).rstrip(".")
 
 
 def _short(text: str, limit: int = 40) -> str:

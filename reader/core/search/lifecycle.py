@@ -247,6 +247,13 @@ class IndexLifecycle:
         with self._read_lock:
             return self._searcher.doc_count()
 
+    def behind(self) -> bool:
+        """True when SQLite has changes the index (in any process) has not seen."""
+        if self.storage.current_seq() <= self._last_seq:
+            return False
+        self._last_seq = max(self._last_seq, read_last_seq(self.dir))
+        return self.storage.current_seq() > self._last_seq
+
     def pending(self) -> int:
         """How many articles changed since the index last caught up (in any process)."""
         self._last_seq = max(self._last_seq, read_last_seq(self.dir))
