@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     from reader.core.library import Library
 
     lib = Library(home, auto_index=False)
-    texts = [r[0] for r in lib.storage.query("SELECT text FROM articles LIMIT 500")]
+    texts = [r[0] for r in lib._storage.query("SELECT text FROM articles LIMIT 500")]
     queries = query_sets(corpus, texts, [a["title"] for a in articles], random.Random(5))
     lib.close()
     help_ms = sorted(reader_run(env, "--help")[0] for _ in range(5))[2]
@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     # 4. in process, against FTS5.
     lib = Library(home, auto_index=False)
     fts = Fts5(tmp / "fts.sqlite3")
-    rows = [(r[0], r[1], r[2], r[3]) for r in lib.storage.query("SELECT id, title, text, added FROM articles")]
+    rows = [(r[0], r[1], r[2], r[3]) for r in lib._storage.query("SELECT id, title, text, added FROM articles")]
     t_fts_load = fts.load(rows)
     del rows
     results: dict[str, tuple[list[float], list[float], int]] = {}

@@ -41,7 +41,7 @@ def build_library(home: Path, articles: int) -> tuple[int, list[tuple[int, int]]
 
     rng = random.Random(7)
     with Library(home, search=False, auto_index=False) as lib:
-        with lib.storage.transaction():  # one commit for the lot: generation is not measured
+        with lib.batch():  # one commit for the lot: generation is not measured
             for i in range(articles):
                 doc = Document.from_paragraphs([sentence(rng, 25) for _ in range(6)])
                 lib.add_imported(

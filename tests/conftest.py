@@ -24,3 +24,15 @@ def reader_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def sample_path() -> Path:
     return SAMPLE
+
+
+def raw_storage(lib):  # -> reader.core.storage.Storage
+    """The Library's own storage, for the few tests that inspect or break the database
+    itself (a crash, a full disk, a date set in the past). Everything else goes through
+    the Library's public methods; this is the one place tests reach past it."""
+    return lib._storage
+
+
+def highlight_count(lib) -> int:
+    """How many highlights the whole library holds, as a user could count them."""
+    return sum(len(lib.highlights(article_id)) for article_id in lib.article_ids())

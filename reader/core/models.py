@@ -82,6 +82,7 @@ class Article:
     tags: tuple[str, ...]
     highlights: tuple[Highlight, ...] = field(default=())
     notes: tuple[Note, ...] = field(default=())
+    pdf: Any = field(default=None, compare=False, repr=False)  # a PdfLayout for PDF articles
 
     @property
     def text(self) -> str:
@@ -107,7 +108,23 @@ class Article:
             "blocks": self.document.outline(),
             "highlights": [h.to_json() for h in self.highlights],
             "notes": [n.to_json() for n in self.notes],
+            **self._pdf_json(),
         }
+
+    def _pdf_json(self) -> dict[str, Any]:
+        """For a PDF: its pages, and each highlight's page and rectangles (replacing the list above)."""
+        if self.pdf is None:
+            return {}
+        highlights = []
+        for h in self.highlights:
+            item = h.to_json()
+            if h.start is not None and h.end is not None:
+                item["page"] = self.pdf.page_number_at(h.start)
+                item["rects"] = [r.to_json() for r in self.pdf.rects(h.start, h.end)]
+            else:
+                item["page"], item["rects"] = None, []
+            highlights.append(item)
+        return {"pages": [p.to_json() for p in self.pdf.pages], "highlights": highlights}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from reader.core.errors import (
 )
 from reader.core.library import Library
 from reader.core.models import Changes
+from reader.core.storage import tags as tag_rows
+from tests.conftest import raw_storage
 
 
 @pytest.fixture
@@ -257,7 +259,7 @@ def test_mutations_report_what_changed(lib: Library, sample_id: int) -> None:
 
 def test_every_action_is_one_transaction(lib: Library, sample_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure half-way through an action leaves nothing of it behind."""
-    real_tag_id = lib.storage.tag_id
+    real_tag_id = tag_rows.tag_id
     calls = {"n": 0}
 
     def failing_tag_id(conn, name):
@@ -266,7 +268,7 @@ def test_every_action_is_one_transaction(lib: Library, sample_id: int, monkeypat
             raise sqlite3.OperationalError("disk I/O error")
         return real_tag_id(conn, name)
 
-    monkeypatch.setattr(lib.storage, "tag_id", failing_tag_id)
+    monkeypatch.setattr(tag_rows, "tag_id", failing_tag_id)
     with pytest.raises((sqlite3.OperationalError, ReaderError)):
         lib.tag(sample_id, "first", "second")
     assert lib.article_tags(sample_id) == ()
@@ -274,7 +276,7 @@ def test_every_action_is_one_transaction(lib: Library, sample_id: int, monkeypat
 
 
 def test_schema_is_versioned_and_foreign_keys_are_on(lib: Library) -> None:
-    assert lib.storage.version >= 1
-    assert lib.storage.query_one("PRAGMA foreign_keys")[0] == 1
-    assert lib.storage.query_one("PRAGMA journal_mode")[0] == "wal"
-    assert lib.storage.integrity_check() == "ok"
+    assert lib.schema_version() >= 1
+    assert raw_storage(lib).query_one("PRAGMA foreign_keys")[0] == 1
+    assert raw_storage(lib).query_one("PRAGMA journal_mode")[0] == "wal"
+    assert lib.integrity_check() == "ok"

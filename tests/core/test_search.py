@@ -20,6 +20,8 @@ from reader.core.importers import ImportedArticle
 from reader.core.library import Library
 from reader.core.search import SearchIndex
 from reader.core.search import writer as search_writer
+from reader.core.storage import changes
+from tests.conftest import raw_storage
 
 RUST = [
     "😀🎉 The borrow checker prevents data races at compile time.",
@@ -48,9 +50,9 @@ def add(lib: Library, title: str, paras: list[str], tags=(), source_key=None, **
 
 
 def set_added(lib: Library, article_id: int, when: datetime) -> None:
-    with lib.storage.transaction() as conn:
+    with raw_storage(lib).transaction() as conn:
         conn.execute("UPDATE articles SET added = ? WHERE id = ?", (when.isoformat(), article_id))
-        lib.storage.touch(conn, [article_id])
+        changes.touch(conn, [article_id])
     lib.index_catch_up()
 
 
@@ -357,7 +359,7 @@ def test_index_behind_sqlite_catches_up_at_open(tmp_path):
     with Library(home) as lib:
         assert ids(lib.search("egrets")) == [second]
         assert ids(lib.search("tag:birds")) == [first]
-        assert lib.index.last_seq == lib.storage.current_seq()
+        assert lib.index.last_seq == lib.change_seq()
 
 
 def test_catch_up_reports_progress_and_can_be_cancelled(tmp_path, monkeypatch):
@@ -530,7 +532,7 @@ def test_searching_directly_without_catch_up(tmp_path):
     home = tmp_path / "lib"
     with Library(home, search=False) as lib:
         aid = add(lib, "Direct", ["Guillemots crowd the cliffs."])
-        index = SearchIndex(home / "index", lib.storage)
+        index = SearchIndex(home / "index", raw_storage(lib))
         try:
             assert index.search("guillemots") == []
             assert index.catch_up() == 1

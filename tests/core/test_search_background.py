@@ -20,6 +20,7 @@ from reader.core.errors import DataDirError
 from reader.core.library import Library
 from reader.core.search import writer as search_writer
 from reader.core.search.status import indexer_pid
+from tests.conftest import raw_storage
 
 ARTICLES = 600
 
@@ -115,7 +116,7 @@ def test_search_on_a_full_disk_answers_from_the_index_as_it_is(
 
     def limited(**kwargs):  # and SQLite cannot grow by a page either
         lib = real(**kwargs)
-        conn = lib.storage.conn
+        conn = raw_storage(lib).conn
         conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
         return lib
 
@@ -140,7 +141,7 @@ def test_search_in_a_read_only_data_folder_answers_from_the_index_as_it_is(
 
     def query_only(**kwargs):
         lib = real(**kwargs)
-        lib.storage.conn.execute("PRAGMA query_only = ON")
+        raw_storage(lib).conn.execute("PRAGMA query_only = ON")
         return lib
 
     monkeypatch.setattr(cli, "_open_library", query_only)

@@ -28,8 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from reader.core.errors import ImportFailed, InvalidInput
 
 if TYPE_CHECKING:
-    import sqlite3
-
+    from reader.core.batch import Batch
     from reader.core.library import Library
 
 Progress = Callable[[int, int, str], None]
@@ -265,30 +264,17 @@ def import_sources(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> ImportSummary:
-    from reader.core.models import Changes
-
-    run = _ImportRun(library, fmt)
-    with library.storage.transaction() as conn:
-        run.load_articles(conn)
+    run = _ImportRun(fmt)
+    # One transaction through the Library (the only writer); it notifies once, at the end.
+    with library.batch(
+        progress=progress, cancel=cancel, cancelled="The import was cancelled; nothing was imported."
+    ) as batch:
+        run.load_articles(batch)
         for i, source in enumerate(sources):
-            if cancel is not None and cancel():
-                raise ImportFailed("The import was cancelled; nothing was imported.")
-            if progress:
-                progress(i, len(sources), source.title)
-            run.import_source(conn, source)
+            batch.advance(i, len(sources), source.title)
+            run.import_source(batch, source)
     if progress:
         progress(len(sources), len(sources), "")
-    touched = run.touched_articles - run.created_articles
-    if run.touched_articles:
-        library.notify(
-            Changes(
-                added=frozenset(run.created_articles),
-                articles=frozenset(touched),
-                highlights=frozenset(run.highlight_ids),
-                notes=bool(run.notes),
-                tags=run.tags_changed,
-            )
-        )
     return ImportSummary(
         format=fmt,
         highlights=len(run.highlight_ids),
@@ -312,9 +298,7 @@ class _ArticleInfo:
 class _ImportRun:
     """The state of one import: what the library holds, and what this import added."""
 
-    def __init__(self, library: Library, fmt: str):
-        self.library = library
-        self.storage = library.storage
+    def __init__(self, fmt: str):
         self.fmt = fmt
         self.articles: dict[int, _ArticleInfo] = {}
         self.by_url: dict[str, int] = {}
@@ -328,9 +312,9 @@ class _ImportRun:
         self.tags_changed = False
 
     # -- matching ------------------------------------------------------------------------
-    def load_articles(self, conn: sqlite3.Connection) -> None:
-        for r in conn.execute("SELECT id, title, url, format FROM articles WHERE deleted_at IS NULL ORDER BY id"):
-            self._remember(_ArticleInfo(r["id"], r["title"], r["url"], r["format"]))
+    def load_articles(self, batch: Batch) -> None:
+        for article_id, title, url, fmt in batch.article_briefs():
+            self._remember(_ArticleInfo(article_id, title, url, fmt))
 
     def _remember(self, info: _ArticleInfo) -> None:
         self.articles[info.id] = info
@@ -371,40 +355,37 @@ class _ImportRun:
         return _preferred(found, self.articles) if found else None
 
     # -- storing -------------------------------------------------------------------------
-    def import_source(self, conn: sqlite3.Connection, source: AnnotatedSource) -> None:
+    def import_source(self, batch: Batch, source: AnnotatedSource) -> None:
         clippings = [c for c in source.clippings if c.exact.strip() or c.note.strip()]
         if not clippings:
             return
         article_id = self.match(source)
         if article_id is None:
-            self._create_notes_article(conn, source, clippings)
+            self._create_notes_article(batch, source, clippings)
         else:
-            self._attach(conn, article_id, clippings)
+            self._attach(batch, article_id, clippings)
 
-    def _existing(self, conn: sqlite3.Connection, article_id: int) -> tuple[dict[str, tuple[int, str]], set[str]]:
-        quotes = {
-            _quote_key(r["exact"]): (r["id"], r["note"])
-            for r in conn.execute("SELECT id, exact, note FROM highlights WHERE article_id = ?", (article_id,))
-        }
-        notes = {_quote_key(r[0]) for r in conn.execute("SELECT body FROM notes WHERE article_id = ?", (article_id,))}
+    def _existing(self, batch: Batch, article_id: int) -> tuple[dict[str, tuple[int, str]], set[str]]:
+        quotes = {_quote_key(exact): (hid, note) for hid, exact, note in batch.highlight_quotes(article_id)}
+        notes = {_quote_key(body) for body in batch.note_bodies(article_id)}
         return quotes, notes
 
-    def _attach(self, conn: sqlite3.Connection, article_id: int, clippings: list[Clipping]) -> None:
+    def _attach(self, batch: Batch, article_id: int, clippings: list[Clipping]) -> None:
         from reader.core import anchoring
 
         info = self.articles[article_id]
-        text = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
-        quotes, notes = self._existing(conn, article_id)
+        text = batch.article_text(article_id)
+        quotes, notes = self._existing(batch, article_id)
         notes_only = info.format == NOTES_FORMAT
         new_for_text: list[Clipping] = []
         anchorer_text = text
         for clip in clippings:
             if not clip.exact.strip():
-                self._add_note(conn, article_id, clip, notes)
+                self._add_note(batch, article_id, clip, notes)
                 continue
             key = _quote_key(clip.exact)
             if key in quotes:
-                self._merge_duplicate(conn, article_id, quotes[key], clip)
+                self._merge_duplicate(batch, article_id, quotes[key], clip)
                 continue
             sel = anchoring.Selector(
                 clip.start if clip.start is not None else -1,
@@ -417,44 +398,39 @@ class _ImportRun:
                 quotes[key] = (0, clip.note)
                 continue
             if anchor is None:
-                hid = self._insert_highlight(conn, article_id, None, clip)
+                hid = self._insert_highlight(batch, article_id, None, clip)
                 self.orphaned += 1
             else:
-                hid = self._insert_highlight(conn, article_id, anchoring.make_selector(text, anchor.start, anchor.end), clip)
+                hid = self._insert_highlight(batch, article_id, anchoring.make_selector(text, anchor.start, anchor.end), clip)
                 self.attached += 1
             quotes[key] = (hid, clip.note)
         if new_for_text:
-            self._append_to_notes_article(conn, article_id, text, new_for_text)
+            self._append_to_notes_article(batch, article_id, text, new_for_text)
             self.attached += len(new_for_text)
-        if article_id in self.touched_articles:
-            self.storage.touch(conn, [article_id])
 
-    def _merge_duplicate(self, conn: sqlite3.Connection, article_id: int, existing: tuple[int, str], clip: Clipping) -> None:
+    def _merge_duplicate(self, batch: Batch, article_id: int, existing: tuple[int, str], clip: Clipping) -> None:
         """Seen before: only a note written since (Kindle appends it later) is worth keeping."""
         hid, old_note = existing
         self.duplicates += 1
         if hid and clip.note.strip() and not old_note.strip():
-            conn.execute("UPDATE highlights SET note = ?, updated = ? WHERE id = ?", (clip.note, _now(), hid))
+            batch.set_highlight_note(article_id, hid, clip.note)
             self.notes += 1
             self.touched_articles.add(article_id)
             self.articles_with_new.add(article_id)
 
-    def _add_note(self, conn: sqlite3.Connection, article_id: int, clip: Clipping, notes: set[str]) -> None:
+    def _add_note(self, batch: Batch, article_id: int, clip: Clipping, notes: set[str]) -> None:
         key = _quote_key(clip.note)
         if key in notes:
             self.duplicates += 1
             return
         notes.add(key)
         created = clip.created or _now()
-        conn.execute(
-            "INSERT INTO notes (article_id, body, created, updated) VALUES (?, ?, ?, ?)",
-            (article_id, clip.note.strip(), created, clip.updated or created),
-        )
+        batch.add_note(article_id, clip.note.strip(), created=created, updated=clip.updated or created)
         self.notes += 1
         self.touched_articles.add(article_id)
         self.articles_with_new.add(article_id)
 
-    def _insert_highlight(self, conn: sqlite3.Connection, article_id: int, sel: Any, clip: Clipping) -> int:
+    def _insert_highlight(self, batch: Batch, article_id: int, sel: Any, clip: Clipping) -> int:
         from reader.core.library import normalize_color, normalize_tag
 
         try:
@@ -463,30 +439,26 @@ class _ImportRun:
             color = "yellow"  # another tool's colour name we do not have
         created = clip.created or _now()
         if sel is None:
-            values = (None, None, clip.exact.strip(), clip.prefix, clip.suffix)
+            where = {"start": None, "end": None, "exact": clip.exact.strip(), "prefix": clip.prefix, "suffix": clip.suffix}
         else:
-            values = (sel.start, sel.end, sel.exact, sel.prefix, sel.suffix)
-        hid = conn.execute(
-            "INSERT INTO highlights (article_id, start, end, exact, prefix, suffix, color, note, created, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article_id, *values, color, clip.note.strip(), created, clip.updated or created),
-        ).lastrowid
+            where = {"start": sel.start, "end": sel.end, "exact": sel.exact, "prefix": sel.prefix, "suffix": sel.suffix}
+        tags = []
         for tag in clip.tags:
             try:
-                name = normalize_tag(tag)
+                tags.append(normalize_tag(tag))
             except InvalidInput:
                 continue
-            conn.execute(
-                "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
-                (hid, self.storage.tag_id(conn, name)),
-            )
-            self.tags_changed = True
+        hid = batch.add_highlight(
+            article_id, **where, color=color, note=clip.note.strip(), tags=tags,
+            created=created, updated=clip.updated or created,
+        )
+        self.tags_changed = self.tags_changed or bool(tags)
         self.highlight_ids.append(hid)
         self.touched_articles.add(article_id)
         self.articles_with_new.add(article_id)
         return hid
 
-    def _create_notes_article(self, conn: sqlite3.Connection, source: AnnotatedSource, clippings: list[Clipping]) -> None:
+    def _create_notes_article(self, batch: Batch, source: AnnotatedSource, clippings: list[Clipping]) -> None:
         from reader.core.document import Document
         from reader.core.importers import ImportedArticle
         from reader.core.library import normalize_tag
@@ -524,26 +496,25 @@ class _ImportRun:
             site=source.site or (urlsplit(source.url).hostname if source.url else None),
             url=source.url,
         )
-        # Joins this import's transaction (Storage.transaction nests).
-        article_id = self.library.store_imported(imported, tags, None).article_id
+        article_id = batch.store_imported(imported, tags).article_id
         self.tags_changed = self.tags_changed or bool(tags)
         self.created_articles.add(article_id)
         self._remember(_ArticleInfo(article_id, imported.title, imported.url, NOTES_FORMAT))
-        self._place(conn, article_id, imported.document.text, placed)
-        _, notes = self._existing(conn, article_id)
+        self._place(batch, article_id, imported.document.text, placed)
+        _, notes = self._existing(batch, article_id)
         for clip in page_notes:
-            self._add_note(conn, article_id, clip, notes)
+            self._add_note(batch, article_id, clip, notes)
         self.touched_articles.add(article_id)
         self.articles_with_new.add(article_id)
 
-    def _place(self, conn: sqlite3.Connection, article_id: int, text: str, placed: list[tuple[Clipping, int, int]]) -> None:
+    def _place(self, batch: Batch, article_id: int, text: str, placed: list[tuple[Clipping, int, int]]) -> None:
         from reader.core import anchoring
 
         for clip, start, end in placed:
-            self._insert_highlight(conn, article_id, anchoring.make_selector(text, start, end), clip)
+            self._insert_highlight(batch, article_id, anchoring.make_selector(text, start, end), clip)
 
     def _append_to_notes_article(
-        self, conn: sqlite3.Connection, article_id: int, old_text: str, clippings: list[Clipping]
+        self, batch: Batch, article_id: int, old_text: str, clippings: list[Clipping]
     ) -> None:
         """New clippings of a book imported before: their paragraphs go at the end, so the
         offsets of the highlights already there stay as they are."""
@@ -551,17 +522,13 @@ class _ImportRun:
         from reader.core.importers import ImportedArticle
         from reader.core.library import content_hash
 
-        row = conn.execute("SELECT title, document FROM articles WHERE id = ?", (article_id,)).fetchone()
-        old = Document.from_json(row["document"])
+        title, old = batch.article_document(article_id)
         blocks, placed = clipping_blocks(clippings, len(old_text) + 1 if old.blocks else 0)
         document = Document(old.blocks + tuple(blocks))
         text = document.text
-        digest = content_hash(ImportedArticle(title=row["title"], document=document, format=NOTES_FORMAT))
-        conn.execute(
-            "UPDATE articles SET document = ?, text = ?, word_count = ?, content_hash = ?, updated = ? WHERE id = ?",
-            (document.to_json(), text, len(text.split()), digest, _now(), article_id),
-        )
-        self._place(conn, article_id, text, placed)
+        digest = content_hash(ImportedArticle(title=title, document=document, format=NOTES_FORMAT))
+        batch.replace_document(article_id, document, digest)
+        self._place(batch, article_id, text, placed)
 
 
 def clipping_blocks(clippings: list[Clipping], base: int) -> tuple[list[Any], list[tuple[Clipping, int, int]]]:

@@ -42,7 +42,7 @@ def each_article(
 ) -> Iterator[Article]:
     """The articles to export (None: all of them), reporting progress; raises
     :class:`Cancelled` when ``cancel()`` turns true."""
-    ids = library.storage.live_article_ids() if article_ids is None else list(article_ids)
+    ids = library.article_ids() if article_ids is None else list(article_ids)
     for i, article_id in enumerate(ids):
         if cancel is not None and cancel():
             raise Cancelled()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from reader.core.document import Document
 from reader.core.errors import ImportFailed, InvalidInput, ReaderError
 from reader.core.exporters import Cancel, Progress, each_article
-from reader.core.models import READING_STATES, Article, Changes
+from reader.core.models import READING_STATES, Article
+from reader.core.storage import ConstraintError
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -68,7 +68,17 @@ def _article_record(article: Article, source_key: str | None) -> dict[str, Any]:
             {"id": n.id, "body": n.body, "created": n.created, "updated": n.updated}
             for n in sorted(article.notes, key=lambda n: n.id)
         ],
+        **_pdf_member(article),
     }
+
+
+def _pdf_member(article: Article) -> dict[str, Any]:
+    """A PDF goes with its file, so a restore brings the pages back (reader.core.pdf_store)."""
+    if article.pdf is None:
+        return {}
+    from reader.core import pdf_store
+
+    return {"pdf": pdf_store.export_record(article.pdf)}
 
 
 def library_records(
@@ -81,8 +91,7 @@ def library_records(
     """The export as a Python object (``article_ids`` None: every article)."""
     articles = []
     for article in each_article(library, article_ids, progress=progress, cancel=cancel):
-        row = library.storage.query_one("SELECT source_key FROM articles WHERE id = ?", (article.id,))
-        articles.append(_article_record(article, row["source_key"] if row else None))
+        articles.append(_article_record(article, library.source_key(article.id)))
     return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "articles": articles}
 
 
@@ -144,21 +153,19 @@ def restore_library(library: Library, path: Path | str) -> RestoreResult:
 
 def restore_records(library: Library, records: dict[str, Any], shown: str = "The export") -> RestoreResult:
     from reader.core.importers import ImportedArticle
-    from reader.core.library import content_hash, normalize_color, normalize_tag
+    from reader.core.library import content_hash
 
-    storage = library.storage
-    existing = storage.query_one("SELECT COUNT(*) FROM articles")[0]
-    if existing:
-        raise ImportFailed(
-            f"The library at '{library.home}' already holds {existing} article(s); a library export is restored"
-            " only into an empty library (point READER_HOME at a new folder)."
-        )
     n_highlights = n_notes = 0
     ids: list[int] = []
     where = "the start"
     try:
-        with storage.transaction() as conn:
-            seq = storage.next_seq(conn)
+        with library.batch() as batch:
+            existing = batch.count_articles(with_deleted=True)
+            if existing:
+                raise ImportFailed(
+                    f"The library at '{library.home}' already holds {existing} article(s); a library export is"
+                    " restored only into an empty library (point READER_HOME at a new folder)."
+                )
             for index, a in enumerate(records["articles"]):
                 where = f"article {a.get('id', f'#{index + 1}') if isinstance(a, dict) else f'#{index + 1}'}"
                 document = Document.from_json(a["document"])
@@ -168,23 +175,19 @@ def restore_records(library: Library, records: dict[str, Any], shown: str = "The
                 if state not in READING_STATES:
                     raise ValueError(f"unknown reading state {state!r}")
                 digest = content_hash(ImportedArticle(title=title, document=document, format=a["format"]))
-                article_id = conn.execute(
-                    "INSERT INTO articles (id, title, author, site, url, source_path, source_key, format, published,"
-                    " added, updated, reading_position, reading_state, content_hash, document, text, word_count,"
-                    " change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        int(a["id"]), title, a.get("author"), a.get("site"), a.get("url"), a.get("source_path"),
-                        a.get("source_key"), str(a["format"]), a.get("published"), str(a["added"]),
-                        str(a.get("updated") or a["added"]), max(0, min(int(a.get("reading_position") or 0), len(text))),
-                        state, digest, document.to_json(), text, len(text.split()), seq,
-                    ),
-                ).lastrowid
+                article_id = batch.restore_article(
+                    {
+                        "id": int(a["id"]), "title": title, "author": a.get("author"), "site": a.get("site"),
+                        "url": a.get("url"), "source_path": a.get("source_path"), "source_key": a.get("source_key"),
+                        "format": str(a["format"]), "published": a.get("published"), "added": str(a["added"]),
+                        "updated": str(a.get("updated") or a["added"]),
+                        "reading_position": max(0, min(int(a.get("reading_position") or 0), len(text))),
+                        "reading_state": state, "content_hash": digest, "document": document.to_json(),
+                        "text": text, "word_count": len(text.split()),
+                    },
+                    a.get("tags") or (),
+                )
                 ids.append(article_id)
-                for tag in a.get("tags") or ():
-                    conn.execute(
-                        "INSERT OR IGNORE INTO article_tags (article_id, tag_id) VALUES (?, ?)",
-                        (article_id, storage.tag_id(conn, normalize_tag(tag))),
-                    )
                 for h in a.get("highlights") or ():
                     where = f"highlight {h.get('id')} of article {article_id}"
                     start, end = h.get("start"), h.get("end")
@@ -192,37 +195,35 @@ def restore_records(library: Library, records: dict[str, Any], shown: str = "The
                         raise ValueError("a highlight needs both start and end, or neither")
                     if start is not None and not (0 <= int(start) < int(end) <= len(text)):
                         raise ValueError(f"the range {start}-{end} is outside the text")
-                    conn.execute(
-                        "INSERT INTO highlights (id, article_id, start, end, exact, prefix, suffix, color, note,"
-                        " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            int(h["id"]), article_id, start, end, str(h["exact"]), str(h.get("prefix") or ""),
-                            str(h.get("suffix") or ""), normalize_color(h.get("color") or "yellow"),
-                            str(h.get("note") or ""), str(h["created"]), str(h.get("updated") or h["created"]),
-                        ),
+                    batch.add_highlight(
+                        article_id, start=start, end=end, exact=str(h["exact"]), prefix=str(h.get("prefix") or ""),
+                        suffix=str(h.get("suffix") or ""), color=h.get("color") or "yellow",
+                        note=str(h.get("note") or ""), tags=h.get("tags") or (), created=str(h["created"]),
+                        updated=str(h.get("updated") or h["created"]), highlight_id=int(h["id"]),
                     )
-                    for tag in h.get("tags") or ():
-                        conn.execute(
-                            "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
-                            (int(h["id"]), storage.tag_id(conn, normalize_tag(tag))),
-                        )
                     n_highlights += 1
+                if a.get("pdf"):
+                    where = f"the PDF of article {article_id}"
+                    batch.restore_pdf(article_id, a["pdf"], len(text))
                 for n in a.get("notes") or ():
                     where = f"note {n.get('id')} of article {article_id}"
-                    conn.execute(
-                        "INSERT INTO notes (id, article_id, body, created, updated) VALUES (?, ?, ?, ?, ?)",
-                        (int(n["id"]), article_id, str(n["body"]), str(n["created"]), str(n.get("updated") or n["created"])),
+                    batch.add_note(
+                        article_id, str(n["body"]), created=str(n["created"]),
+                        updated=str(n.get("updated") or n["created"]), note_id=int(n["id"]),
                     )
                     n_notes += 1
     except KeyError as exc:
         raise ImportFailed(f"{shown} is not a valid Reader library export: {where} has no {exc}; nothing was restored.") from None
     except InvalidInput as exc:
         raise ImportFailed(f"{shown} is not a valid Reader library export: at {where}, {exc} Nothing was restored.") from None
-    except sqlite3.IntegrityError as exc:
-        raise ImportFailed(f"{shown} is not a valid Reader library export: {where} clashes ({exc}); nothing was restored.") from None
+    except ConstraintError:
+        # A duplicated id (or a highlight of a missing article): the file is wrong, not the library.
+        raise ImportFailed(
+            f"{shown} is not a valid Reader library export: {where} clashes with another one of the same id;"
+            " nothing was restored."
+        ) from None
     except ReaderError:
         raise
     except (TypeError, ValueError, AttributeError) as exc:
         raise ImportFailed(f"{shown} is not a valid Reader library export: {where} is malformed ({exc}); nothing was restored.") from None
-    library.notify(Changes(added=frozenset(ids), tags=True, notes=bool(n_notes)))
     return RestoreResult(len(ids), n_highlights, n_notes)

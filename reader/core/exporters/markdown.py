@@ -68,6 +68,8 @@ def _highlight_markdown(article: Article, h: Highlight) -> str:
         parts.append(h.note.strip())
     if h.tags:
         parts.append(" ".join(f"#{tag_word(t)}" for t in h.tags))
+    if article.pdf is not None and not h.orphaned:
+        parts.append(f"Page {article.pdf.page_number_at(h.start)}")
     links = [f"[Open in Reader]({article_link(article.id, h.start, h.end)})"]
     if article.url:
         links.append(f"[source]({_link_target(article.url)})")

@@ -40,6 +40,10 @@ def annotation(article: Article, h: Highlight) -> dict[str, Any]:
     if not h.orphaned:
         selectors.append({"type": "TextPositionSelector", "start": h.start, "end": h.end})
     selectors.append({"type": "TextQuoteSelector", "exact": h.exact, "prefix": h.prefix, "suffix": h.suffix})
+    page = article.pdf.page_number_at(h.start) if article.pdf is not None and not h.orphaned else None
+    if page is not None:  # a PDF: the page, as RFC 3778 fragment identifiers name it
+        selectors.append({"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc3778",
+                          "value": f"page={page}"})
     target: dict[str, Any] = {
         "source": article.url or article_link(article.id),
         "selector": selectors,

@@ -117,9 +117,14 @@ def not_an_article(data: bytes) -> str | None:
     return None
 
 
+PDF_SUFFIXES = {".pdf"}
+
+
 def sniff_format(data: bytes, suffix: str) -> str:
-    """Pick a format from content first, then suffix: 'epub', 'html', 'markdown' or 'text'."""
+    """Pick a format from content first, then suffix: 'pdf', 'epub', 'html', 'markdown' or 'text'."""
     suffix = suffix.lower()
+    if b"%PDF-" in data[:1024] or suffix in PDF_SUFFIXES:
+        return "pdf"  # a .pdf that is no PDF is refused by the PDF importer, saying so
     if data[:4] == b"PK\x03\x04":
         if suffix in EPUB_SUFFIXES or b"application/epub+zip" in data[:100]:
             return "epub"
@@ -176,6 +181,10 @@ def _dispatch(data: bytes, name: str, fmt: str, url: str | None) -> ImportedArti
     from reader.core.importers import encoding
 
     shown = describe(name)
+    if fmt == "pdf":
+        from reader.core.importers import pdf
+
+        return pdf.parse_pdf(data, name)
     what = not_an_article(data)
     if what is not None:
         raise ImportFailed(f"{shown} is {what}, not an article Reader can import.")

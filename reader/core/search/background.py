@@ -75,7 +75,7 @@ def run(home: Path) -> int:
             lock.release()
         # A change committed while we held the lock may have started no indexer: look again.
         with Library(home, search=False) as lib:
-            if lib.storage.current_seq() <= read_last_seq(paths.index_dir(home)):
+            if lib.change_seq() <= read_last_seq(paths.index_dir(home)):
                 return done
         if n == 0:  # nothing could be written (Whoosh's writer held by another program)
             stalled_since = stalled_since or time.monotonic()

@@ -16,6 +16,7 @@ from reader.core.exporters import atomic_write_text
 from reader.core.exporters.web_annotation import export_web_annotations
 from reader.core.importers import ImportedArticle
 from reader.core.library import Library
+from tests.conftest import highlight_count
 
 from .samples import MY_CLIPPINGS, READWISE_CSV, hypothesis_export
 
@@ -92,13 +93,13 @@ def test_reimporting_the_same_file_adds_nothing(lib: Library, tmp_path: Path) ->
     add_book(lib, "Thinking, Fast and Slow", THINKING)
     path = write(tmp_path, "My Clippings.txt", MY_CLIPPINGS)
     import_annotations(lib, path)
-    before = (lib.count(), lib.storage.query_one("SELECT COUNT(*) FROM highlights")[0])
+    before = (lib.count(), highlight_count(lib))
     again = import_annotations(lib, path)
     assert again.highlights == 0 and again.articles == 0 and again.duplicates == 8
     assert again.message() == (
         "imported 0 highlights (0 attached to existing articles, 0 orphaned) into 0 articles; 8 already there were skipped"
     )
-    assert (lib.count(), lib.storage.query_one("SELECT COUNT(*) FROM highlights")[0]) == before
+    assert (lib.count(), highlight_count(lib)) == before
 
 
 def test_a_grown_clippings_file_adds_only_the_new_highlights_and_notes(lib: Library, tmp_path: Path) -> None:
@@ -245,7 +246,7 @@ def test_a_failure_halfway_writes_nothing(lib: Library, tmp_path: Path, monkeypa
     monkeypatch.setattr(annotation_imports._ImportRun, "_insert_highlight", failing)
     with pytest.raises(ImportFailed, match="The disk went away."):
         import_annotations(lib, write(tmp_path, "My Clippings.txt", MY_CLIPPINGS))
-    assert lib.count() == 0 and lib.storage.query_one("SELECT COUNT(*) FROM highlights")[0] == 0
+    assert lib.count() == 0 and highlight_count(lib) == 0
 
 
 def test_cancel_imports_nothing(lib: Library, tmp_path: Path) -> None:

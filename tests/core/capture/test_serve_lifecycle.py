@@ -100,7 +100,7 @@ def test_a_signal_stops_serve_within_seconds_with_the_library_whole(tmp_path: Pa
     with socket.socket() as probe:  # nobody listens any more
         assert probe.connect_ex(("127.0.0.1", serve.port)) != 0
     with Library(tmp_path, search=False) as library:
-        assert library.storage.integrity_check() == "ok"
+        assert library.integrity_check() == "ok"
         assert [a.title for a in library.list_articles()][-1] == "Night trains return to the Alps"
     leftovers = [p.name for p in tmp_path.rglob("*") if p.name.endswith((".part", "-journal"))]
     assert leftovers == []

@@ -11,6 +11,7 @@ from reader.core.errors import ImportFailed
 from reader.core.exporters import atomic_write_text
 from reader.core.exporters.json_export import FORMAT_VERSION, export_json, restore_library
 from reader.core.library import Library
+from tests.conftest import highlight_count
 
 from .conftest import Filled
 
@@ -100,7 +101,7 @@ def test_a_broken_record_restores_nothing(filled: Filled, tmp_path: Path) -> Non
         with pytest.raises(ImportFailed, match=r"highlight 99 of article \d+ is malformed \(the range 5-999999 is outside"):
             restore_library(other, path)
         assert other.count() == 0
-        assert other.storage.query_one("SELECT COUNT(*) FROM highlights")[0] == 0
+        assert highlight_count(other) == 0
         assert other.all_tags() == []
 
 
@@ -112,3 +113,28 @@ def test_a_record_without_a_title_names_the_article(filled: Filled, tmp_path: Pa
         with pytest.raises(ImportFailed, match=rf"article {data['articles'][0]['id']} has no 'title'; nothing was restored"):
             restore_library(other, path)
         assert other.count() == 0
+
+
+def test_a_duplicated_highlight_id_blames_the_file_not_the_library(
+    filled: Filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: storage turned the clash into "the library ... could not be used"."""
+    from reader.cli import main
+
+    data = json.loads(export_json(filled.lib))
+    essay = next(a for a in data["articles"] if a["id"] == filled.essay)
+    first, second = essay["highlights"][:2]
+    second["id"] = first["id"]
+    path = atomic_write_text(tmp_path / "twice.json", json.dumps(data))
+    empty_home = tmp_path / "empty-home"
+    monkeypatch.setenv("READER_HOME", str(empty_home))
+    assert main(["import-library", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"reader: '{path}' is not a valid Reader library export: highlight {first['id']} of article {filled.essay}"
+        " clashes with another one of the same id; nothing was restored.\n"
+    )
+    assert "could not be used" not in err
+    with Library(empty_home, search=False) as restored:
+        assert restored.count() == 0 and highlight_count(restored) == 0 and restored.all_tags() == []

@@ -21,6 +21,7 @@ from reader.core import paths
 from reader.core.errors import DataDirError
 from reader.core.library import Library
 from reader.core.storage import Storage
+from tests.conftest import raw_storage
 
 PARAGRAPH = "A paragraph of the article, long enough to need pages of its own when stored. " * 8
 
@@ -54,7 +55,7 @@ def filled(reader_home: Path, tmp_path: Path) -> Path:
 
 def limit_pages(lib: Library) -> None:
     """From now on the database cannot grow by a single page: the disk is 'full'."""
-    conn = lib.storage.conn
+    conn = raw_storage(lib).conn
     conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
 
 
@@ -100,9 +101,9 @@ def test_disk_full_leaves_the_library_usable(filled: Path, tmp_path: Path, reade
         if action != "highlight" and action != "tag":  # those two are several actions: the first ones may fit
             assert dump(filled) == before
         # Room again (the user deleted files): the same library goes on working.
-        lib.storage.conn.execute("PRAGMA max_page_count = 1073741823")
+        raw_storage(lib).conn.execute("PRAGMA max_page_count = 1073741823")
         do[action]()
-        assert lib.storage.integrity_check() == "ok"
+        assert lib.integrity_check() == "ok"
     after = dump(filled)
     assert after["notes"][0] == before["notes"][0] and after["highlights"][0] == before["highlights"][0]
 
@@ -111,7 +112,7 @@ def test_read_only_library_refuses_writes_in_one_sentence(
     filled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = dump(filled)
-    open_with(monkeypatch, lambda lib: lib.storage.conn.execute("PRAGMA query_only = ON"))
+    open_with(monkeypatch, lambda lib: raw_storage(lib).conn.execute("PRAGMA query_only = ON"))
     for argv in (
         ["add", str(write_article(tmp_path / "new.txt", "New article", 2))],
         ["note", "1", "another note"],

@@ -25,6 +25,7 @@ import pytest
 
 from reader.core.document import Document
 from reader.core.library import Library
+from tests.conftest import raw_storage
 
 DRIVER = Path(__file__).with_name("crash_driver.py")
 KILLS = int(os.environ.get("READER_KILLS", "60"))
@@ -49,7 +50,7 @@ class State:
 
 def snapshot(lib: Library, exclude: frozenset[int] = frozenset()) -> State:
     """What the library holds, leaving out the articles in ``exclude`` and all hanging on them."""
-    conn = lib.storage.conn
+    conn = raw_storage(lib).conn
     state = State()
     for r in conn.execute("SELECT id, title, text FROM articles"):
         if r["id"] in exclude:
@@ -77,10 +78,10 @@ def snapshot(lib: Library, exclude: frozenset[int] = frozenset()) -> State:
 
 def check_structure(lib: Library) -> None:
     """Nothing half-written: every row whole and consistent with the rows it points to."""
-    conn = lib.storage.conn
-    assert lib.storage.integrity_check() == "ok"
+    conn = raw_storage(lib).conn
+    assert lib.integrity_check() == "ok"
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    seq = lib.storage.current_seq()
+    seq = lib.change_seq()
     texts = {}
     for r in conn.execute("SELECT id, document, text, content_hash, change_seq, deleted_at FROM articles"):
         assert r["deleted_at"] is None, "a deleted article survived the purge at open"

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.core import paths, storage
+from reader.core import paths
 from reader.core.errors import StorageError
 from reader.core.library import Library
 from reader.core.storage import MIGRATIONS, SCHEMA_VERSION
+from reader.core.storage import schema as storage
+from tests.conftest import raw_storage
 
 OLD_VERSIONS = range(0, SCHEMA_VERSION)  # 0 is an empty file
 
@@ -84,10 +86,10 @@ def assert_v1_data_kept(lib: Library) -> None:
     )
     assert orphan.orphaned and orphan.exact == "a vanished passage"
     assert [n.body for n in article.notes] == ["My note"]
-    assert lib.storage.current_seq() == 4
+    assert lib.change_seq() == 4
     # And it is still a working library: the next change gets the next sequence number.
     lib.tag(1, "more")
-    assert lib.storage.current_seq() == 5
+    assert lib.change_seq() == 5
 
 
 def backups(home: Path) -> list[Path]:
@@ -100,8 +102,8 @@ def test_old_database_migrates_keeping_its_data(reader_home: Path, version: int)
     db = paths.database_path(reader_home)
     build_old_database(db, version)
     with Library(reader_home, search=False) as lib:
-        assert lib.storage.version == SCHEMA_VERSION
-        assert lib.storage.integrity_check() == "ok"
+        assert lib.schema_version() == SCHEMA_VERSION
+        assert lib.integrity_check() == "ok"
         if version == 0:
             assert lib.count() == 0
             assert backups(reader_home) == []  # nothing to lose, nothing to back up
@@ -130,8 +132,8 @@ def test_current_database_upgrades_to_the_next_schema_after_a_backup(reader_home
     db = paths.database_path(reader_home)
     build_old_database(db, SCHEMA_VERSION)
     with Library(reader_home, search=False) as lib:
-        assert lib.storage.version == next_migration
-        assert lib.storage.query_one("SELECT rating FROM articles WHERE id = 1")[0] == 0
+        assert lib.schema_version() == next_migration
+        assert raw_storage(lib).query_one("SELECT rating FROM articles WHERE id = 1")[0] == 0
         assert_v1_data_kept(lib)
     (backup,) = backups(reader_home)
     assert backup.name.endswith(f"-before-v{next_migration}.sqlite3")
@@ -156,8 +158,8 @@ def test_failed_migration_leaves_the_old_database_as_it_was(
     monkeypatch.setattr(storage, "MIGRATIONS", MIGRATIONS)
     monkeypatch.setattr(storage, "SCHEMA_VERSION", SCHEMA_VERSION)
     with Library(reader_home, search=False) as lib:
-        assert lib.storage.version == SCHEMA_VERSION
-        assert "rating" not in {r[1] for r in lib.storage.query("PRAGMA table_info(articles)")}
+        assert lib.schema_version() == SCHEMA_VERSION
+        assert "rating" not in {r[1] for r in raw_storage(lib).query("PRAGMA table_info(articles)")}
         assert_v1_data_kept(lib)
 
 
@@ -217,10 +219,10 @@ def test_no_room_for_the_backup_means_no_migration_and_no_half_backup(
             conn.execute("PRAGMA max_page_count = 2")
         return conn
 
-    monkeypatch.setattr(storage.sqlite3, "connect", connect)
+    monkeypatch.setattr(sqlite3, "connect", connect)
     with pytest.raises(StorageError, match=r"^The disk holding '.*' is full; nothing was changed\.$"):
         Library(reader_home, search=False)
-    monkeypatch.setattr(storage.sqlite3, "connect", real_connect)
+    monkeypatch.setattr(sqlite3, "connect", real_connect)
     assert list(paths.backups_dir(reader_home).iterdir()) == []  # no file that looks like a backup
     check = sqlite3.connect(db)
     try:

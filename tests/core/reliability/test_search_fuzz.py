@@ -34,6 +34,7 @@ from reader.core.document import Block, Document, Span
 from reader.core.errors import InvalidSearchQueryError
 from reader.core.importers import ImportedArticle
 from reader.core.library import Library
+from tests.conftest import raw_storage
 
 LIMIT_SECONDS = 1.0   # the bound for one search
 HARD_CAP = 4.0        # past this a query is interrupted and reported as too slow
@@ -115,10 +116,11 @@ def build_library(home: Path, corpus: Corpus, *, annotate: int = 40) -> Library:
     library = Library(home, auto_index=False)
     rnd = random.Random(corpus.seed + 1)
     start = datetime(2018, 1, 1, tzinfo=UTC)
-    with library.storage.transaction() as conn:
+    with library.batch() as batch:
+        conn = raw_storage(library).conn  # the batch's own transaction: there is no API to back-date
         for i in range(corpus.n):
             imported, tags = corpus.article(i)
-            result = library.store_imported(imported, tags, None)
+            result = batch.store_imported(imported, tags)
             if i % 10:  # one in ten keeps today's date, so added:today finds something
                 added = start + timedelta(minutes=rnd.randrange(8 * 365 * 24 * 60))
                 conn.execute("UPDATE articles SET added = ? WHERE id = ?", (added.isoformat(), result.article_id))
