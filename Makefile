@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/search_bench.py
 	$(PY) benchmarks/anchoring_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/ui_bench.py
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/pdf_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -62,6 +62,8 @@ def test_add_show_highlight_search_export(capsys: pytest.CaptureFixture[str], re
     assert code == 0
     hits = json.loads(out)
     assert hits and hits[0]["id"] == 1
+    hit = hits[0]  # its offsets point into the PDF's text, as for articles
+    assert "compilation technique" in data["text"][hit["start"]:hit["end"]].lower()
 
     code, out, err = run(capsys, "export", "1", "--format", "w3c")
     selectors = json.loads(out)["first"]["items"][0]["target"]["selector"]

@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# PDFium is not thread-safe, not even across documents: every call into it (import in a
+# worker, page rendering in the window's render thread, hit-testing on the UI thread) holds this.
+PDFIUM_LOCK = threading.RLock()
+
 
 def code_units(char: str) -> int:
     """How many PDFium character indices (UTF-16 code units) one code point takes."""
@@ -141,7 +145,7 @@ class PdfLayout:
     path: Path
     pages: tuple[PdfPage, ...]
     _doc: Any = field(default=None, repr=False)
-    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _lock: threading.RLock = field(default=PDFIUM_LOCK, repr=False)
 
     def page_at(self, offset: int) -> PdfPage | None:
         """The page holding canonical ``offset`` (the page before a gap between pages)."""

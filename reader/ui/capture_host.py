@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QToolButton
 
 from reader.core.capture import config
@@ -42,6 +42,9 @@ class CaptureHost(QObject):
         self.label.setCursor(Qt.CursorShape.PointingHandCursor)
         self.label.clicked.connect(self.open_settings)
         window.statusBar().addPermanentWidget(self.label)
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting without closing the window (Ctrl+Q on some desktops) still stops it
+            app.aboutToQuit.connect(self.stop)
         self.captured.connect(self._captured, Qt.ConnectionType.QueuedConnection)
         self.inboxFailed.connect(self._inbox_failed, Qt.ConnectionType.QueuedConnection)
         self._start(port)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.capture import config
 from reader.core.capture import token as tokens
+from reader.core.capture.inbox import inbox_suffixes
 from reader.core.errors import ReaderError
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class CaptureSettingsDialog(QDialog):
             "the token.</p><p>SingleFile: Destination → <i>upload to a REST Form API</i>; URL "
             f"<code>{address}/api/v1/singlefile</code>, authorization token: the token, data field name "
             "<code>file</code>, URL field name <code>url</code>.</p><p>Files put into the inbox folder "
-            "(.html, .htm, .md, .txt, .epub) are imported and moved to <code>imported/</code>, or to "
+            f"({', '.join(inbox_suffixes())}) are imported and moved to <code>imported/</code>, or to "
             "<code>failed/</code> with a note saying why.</p>",
             self,
         )

@@ -52,13 +52,14 @@ from reader.ui import theme as themes
 from reader.ui.article_view import ArticleHeader, ArticleView
 from reader.ui.dialogs import PasteDialog, ShortcutsDialog
 from reader.ui.library_panel import LibraryPanel
+from reader.ui.pdf_host import PdfHost
 from reader.ui.popups import HighlightEditor, SelectionPopup
 from reader.ui.search_panel import Hit, SearchPanel
 from reader.ui.sidebar import Sidebar
 from reader.ui.workers import Job, Jobs
 
-IMPORTABLE_SUFFIXES = {".txt", ".text"} | MARKDOWN_SUFFIXES | HTML_SUFFIXES | EPUB_SUFFIXES
-OPEN_FILTER = "Articles (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.epub);;All files (*)"
+IMPORTABLE_SUFFIXES = {".txt", ".text"} | MARKDOWN_SUFFIXES | HTML_SUFFIXES | EPUB_SUFFIXES | {".pdf"}
+OPEN_FILTER = "Articles (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.epub *.pdf);;All files (*)"
 
 
 def expand_sources(paths: list[str]) -> list[str]:
@@ -194,7 +195,8 @@ class MainWindow(QMainWindow):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         col.addWidget(self.header)
-        col.addWidget(self.view, 1)
+        self.pdf = PdfHost(self)  # a PDF's pages over the article view (which keeps its text)
+        col.addWidget(self.pdf.stack, 1)
         col.addWidget(self.find_bar)
         self.sidebar = Sidebar(library, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -332,6 +334,7 @@ class MainWindow(QMainWindow):
         view.addActions([self.act_bigger, self.act_smaller, self.act_reset_font])
         view.addSeparator()
         view.addActions([self.act_sidebar, self.act_focus])
+        view.addAction(self.pdf.toggle_action)
         help_menu = menu.addMenu("&Help")
         help_menu.addActions([self.act_shortcuts, self.act_about])
 
@@ -420,6 +423,7 @@ class MainWindow(QMainWindow):
         marks: tuple[tuple[int, int], ...] = (),
     ) -> bool:
         self.view.flush_position()
+        self.pdf.flush_position()
         self.sidebar.notes._flush()
         self.selection_popup.hide()
         try:
@@ -429,6 +433,7 @@ class MainWindow(QMainWindow):
             return False
         self.header.show_article(article)
         self.view.show_article(article, at=at)
+        self.pdf.show_article(article, at=at)
         self.sidebar.show_article(article)
         self.library_panel.select(article_id, emit=False)
         QTimer.singleShot(0, self._show_progress)
@@ -437,7 +442,7 @@ class MainWindow(QMainWindow):
             self.find_bar.search()
         if flash is not None:
             start, end = flash
-            QTimer.singleShot(0, lambda: self.view.article_id == article_id and self.view.reveal(start, end, marks))
+            QTimer.singleShot(0, lambda: self.view.article_id == article_id and self.pdf.reveal(start, end, marks))
         return True
 
     def delete_article(self, article_id: int) -> None:
@@ -483,6 +488,7 @@ class MainWindow(QMainWindow):
             return
         if current in changes.deleted:
             self.view.clear_article("This article was deleted. Ctrl+Z brings it back.")
+            self.pdf.clear()
             self.header.show_article(None)
             self.sidebar.show_article(None)
             self.setWindowTitle("Reader")
@@ -498,6 +504,7 @@ class MainWindow(QMainWindow):
             if changes.highlights:
                 highlights = self.library.highlights(current)
                 self.view.set_highlights(highlights, changes.highlights)
+                self.pdf.set_highlights(highlights)
                 self.sidebar.show_highlights(highlights)
             if changes.notes:
                 self.sidebar.refresh_notes()
@@ -581,7 +588,7 @@ class MainWindow(QMainWindow):
             self.highlight_range(start, end, action)
 
     def highlight_selection(self, color: str, then: str | None = None) -> Highlight | None:
-        start, end = self.view.selection_offsets()
+        start, end = self.pdf.selection_offsets()
         if start >= end:
             self.selection_popup.hide()
             return None
@@ -602,6 +609,7 @@ class MainWindow(QMainWindow):
         self.view.setTextCursor(cursor)
         # apply now rather than when the queued Changes arrive, so the colour shows at once
         self.view.set_highlights([*self.view.highlights(), highlight], [highlight.id])
+        self.pdf.highlight_added(highlight)
         if then in ("note", "tags"):
             self.edit_highlight(highlight.id, focus=then)
         else:
@@ -621,7 +629,7 @@ class MainWindow(QMainWindow):
             if highlight.orphaned:  # not in the text: the editor opens by the sidebar
                 anchor = QRect(self.sidebar.mapToGlobal(self.sidebar.rect().center()), QSize(1, 1))
             else:
-                anchor = self.view.highlight_rect(highlight)
+                anchor = self.pdf.highlight_rect(highlight)
         self.editor.edit(highlight, anchor, tags, focus=focus)
 
     def _editor_closed(self) -> None:
@@ -648,7 +656,7 @@ class MainWindow(QMainWindow):
     def reveal_highlight(self, highlight_id: int) -> None:
         highlight = next((h for h in self.view.highlights() if h.id == highlight_id), None)
         if highlight is not None:
-            self.view.reveal(highlight.start, highlight.end)
+            self.pdf.reveal(highlight.start, highlight.end)
 
     def _copy_selection(self) -> None:
         self.view.copy()
@@ -907,6 +915,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             themes.apply_theme(app, self.theme)
         self.view.set_theme(self.theme)
+        self.pdf.set_theme(self.theme)
         self.header.restyle(self.theme, self.view.font_size)
         self.theme_actions[self.theme].setChecked(True)
         self.settings.setValue("theme", self.theme)
@@ -995,6 +1004,7 @@ class MainWindow(QMainWindow):
         if self.capture is not None:
             self.capture.stop()  # before the jobs: a capture under way may still start one
         self.jobs.wait()
+        self.pdf.shutdown()
         self._unsubscribe()
         super().closeEvent(event)
 

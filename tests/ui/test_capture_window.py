@@ -68,6 +68,17 @@ def test_a_file_put_into_the_inbox_appears_in_the_list(qtbot: object, window: Ma
     qtbot.waitUntil(lambda: "Imported from the inbox: Reading list" in window.status.text(), timeout=5_000)  # type: ignore[attr-defined]
 
 
+def test_a_bad_inbox_file_is_a_quiet_message_naming_it(qtbot: object, window: MainWindow, library: Library) -> None:
+    window.start_capture(free_port())
+    inbox = config.inbox_folder(library.home)
+    (inbox / "empty.txt").write_bytes(b"")
+    qtbot.waitUntil(lambda: "Inbox:" in window.status.text(), timeout=8_000)  # type: ignore[attr-defined]
+    assert "empty.txt" in window.status.text() and "is empty" in window.status.text()
+    assert str(inbox / "failed") in window.status.text()
+    assert (inbox / "failed" / "empty.txt.error.txt").exists()
+    assert window.findChildren(QMessageBox) == []
+
+
 def test_a_port_already_taken_is_a_message_not_a_crash(qtbot: object, window: MainWindow, library: Library) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:  # another Reader, or any program
         other.bind(("127.0.0.1", 0))

@@ -35,15 +35,17 @@ def check_host(host: str | None, port: int) -> Refusal | None:
     allowed = {f"{name}:{port}" for name in LOOPBACK_NAMES}
     if host is not None and host.strip().lower() in allowed:
         return None
-    shown = "no Host header" if host is None else f"the Host header '{host[:80]}'"
-    return Refusal(403, f"Refused {shown}: only 127.0.0.1:{port} or localhost:{port} may be used.")
+    allowed_text = f"only 127.0.0.1:{port} or localhost:{port} may be used"
+    if host is None:
+        return Refusal(403, f"The request has no Host header; {allowed_text}.")
+    return Refusal(403, f"The Host header '{host[:80]}' is refused; {allowed_text}.")
 
 
 def check_origin(origins: list[str]) -> Refusal | None:
     """No Origin at all is a script and fine; any Origin must be a browser extension's."""
     for origin in origins:
         if not origin.strip().lower().startswith(EXTENSION_SCHEMES):
-            return Refusal(403, f"Refused the origin '{origin[:80]}': only browser extensions and local scripts may capture.")
+            return Refusal(403, f"The origin '{origin[:80]}' is refused; only browser extensions and local scripts may capture.")
     return None
 
 

@@ -36,7 +36,9 @@ RETRY_SECONDS = 10.0  # after a library error (busy, disk full) the file waits t
 
 def inbox_suffixes() -> tuple[str, ...]:
     """The suffixes the inbox takes; PDFs join once the importers can read them."""
-    if importlib.util.find_spec("reader.core.importers.pdf") is not None:
+    from reader.core import importers
+
+    if getattr(importers, "PDF_SUFFIXES", None) or importlib.util.find_spec("reader.core.importers.pdf") is not None:
         return (*BASE_SUFFIXES, ".pdf")
     return BASE_SUFFIXES
 
@@ -233,7 +235,7 @@ class InboxWatcher:
             os.replace(partial, note)
         except OSError as exc:
             log.warning("inbox: the error note for %s could not be written: %s", path.name, exc)
-        log.info("inbox: %s failed: %s", path.name, message)
+        log.debug("inbox: %s failed: %s", path.name, message)
         if self.on_failed is not None:
             try:
                 self.on_failed(InboxFailure(path.name, message, moved))

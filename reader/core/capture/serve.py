@@ -22,6 +22,15 @@ def _say(stream: TextIO, message: str) -> None:
     stream.flush()
 
 
+def _warm_up() -> None:
+    try:
+        import trafilatura  # noqa: F401  - what reading an HTML page loads first
+
+        import reader.core.importers.html  # noqa: F401
+    except Exception:  # only a head start; the first page loads it otherwise
+        pass
+
+
 def run(port: int | None = None, *, stream: TextIO | None = None) -> int:
     """Serve until a signal; returns the exit status. Raises ``ReaderError`` (one sentence) on a taken port."""
     from reader.core.library import Library
@@ -64,6 +73,8 @@ def run(port: int | None = None, *, stream: TextIO | None = None) -> int:
                     _say(out, f"the inbox {runtime.inbox_folder} is watched by another Reader on this data folder.")
                 else:
                     _say(out, f"watching the inbox {runtime.inbox_folder}")
+                # The first page would otherwise wait a second or two for the extractor to load.
+                threading.Thread(target=_warm_up, name="reader-warm-up", daemon=True).start()
                 while not stop.wait(0.5):
                     pass
                 _say(out, "stopping…")

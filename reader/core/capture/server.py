@@ -90,6 +90,10 @@ class CaptureServer(ThreadingHTTPServer):
     def address(self) -> str:
         return f"http://{HOST}:{self.port}"
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver would print a traceback on stderr; a client that hung up is not news.
+        log.debug("a capture connection failed", exc_info=True)
+
 
 class CaptureHandler(BaseHTTPRequestHandler):
     server: CaptureServer
@@ -155,7 +159,10 @@ class CaptureHandler(BaseHTTPRequestHandler):
             return
         length = checks.body_length(self.headers)
         assert isinstance(length, int)  # _precheck refused everything else
-        body = self.rfile.read(length)
+        try:
+            body = self.rfile.read(length)
+        except OSError:  # the client stopped sending for `timeout` seconds, or went away
+            body = b""
         self._body_read = True
         if len(body) < length:
             self.close_connection = True
@@ -167,6 +174,10 @@ class CaptureHandler(BaseHTTPRequestHandler):
                 page = forms.page_from_form(self.headers.get("Content-Type", ""), body)
         except forms.BadRequest as exc:
             self._send_refusal(Refusal(400, str(exc)))
+            return
+        except Exception:  # whatever a hostile form does to the MIME parser, it is the form's fault
+            log.debug("an unreadable body", exc_info=True)
+            self._send_refusal(Refusal(400, "The body could not be read as a page to save."))
             return
         try:
             captured = self.server.door.save_page(page)
@@ -239,6 +250,9 @@ class CaptureHandler(BaseHTTPRequestHandler):
                 self.send_header("Access-Control-Allow-Methods", "GET, POST")
                 self.send_header("Access-Control-Allow-Headers", "Authorization, Content-Type")
                 self.send_header("Access-Control-Max-Age", "600")
+                if self.headers.get("Access-Control-Request-Private-Network", "").lower() == "true":
+                    # Chrome's Private Network Access asks before a page-like context reaches loopback.
+                    self.send_header("Access-Control-Allow-Private-Network", "true")
         if close:
             self.send_header("Connection", "close")
             self.close_connection = True

@@ -89,6 +89,30 @@ def test_an_epub_is_imported_too(serve: ServeProcess) -> None:
     assert "A Test Book" in titles(serve.home)
 
 
+SHARED_PDF = Path(__file__).resolve().parents[3].parent / "shared" / "pdf"
+
+
+def test_a_pdf_is_imported_with_its_file_kept(serve: ServeProcess) -> None:
+    inbox = serve.home / "inbox"
+    drop(inbox, "docs.pdf", (SHARED_PDF / "text" / "google-docs-example.pdf").read_bytes())
+    wait_for(lambda: (inbox / "imported" / "docs.pdf").exists())
+    with Library(serve.home, search=False) as library:
+        article = library.get(library.list_articles()[0].id)
+        assert article.format == "pdf" and article.text.strip()
+        assert library.pdf_layout(article.id) is not None
+
+
+@pytest.mark.parametrize("sample", ["no-text/epson-scan-wikipedia-page.pdf", "locked/libreoffice-writer-password.pdf"])
+def test_a_pdf_that_cannot_be_read_goes_to_failed(serve: ServeProcess, sample: str) -> None:
+    inbox = serve.home / "inbox"
+    name = Path(sample).name
+    drop(inbox, name, (SHARED_PDF / sample).read_bytes())
+    note = inbox / "failed" / f"{name}.error.txt"
+    wait_for(lambda: note.exists())
+    message = note.read_text(encoding="utf-8").strip()
+    assert name in message and message.endswith("."), message
+
+
 @pytest.mark.parametrize(
     ("name", "data", "words"),
     [
@@ -109,7 +133,7 @@ def test_a_bad_file_goes_to_failed_beside_one_sentence(serve: ServeProcess, name
     assert words in message and name in message, message
     assert message.endswith(".") and "\n" not in message
     assert titles(serve.home) == before
-    assert f"inbox file '{name}'" in serve.stderr  # serve says so too
+    wait_for(lambda: f"inbox file '{name}'" in serve.stderr, timeout=2)  # serve says so too
 
 
 def test_a_file_still_being_written_is_taken_only_once_it_stands_still(serve: ServeProcess) -> None:

@@ -145,6 +145,9 @@ def test_a_browser_extension_may_capture_and_hears_cors_for_itself(serve: ServeP
     assert preflight.status == 204
     assert preflight.headers["access-control-allow-origin"] == origin
     assert "Authorization" in preflight.headers["access-control-allow-headers"]
+    private = request(serve.port, "OPTIONS", "/api/v1/singlefile", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Private-Network": "true"})
+    assert private.status == 204 and private.headers["access-control-allow-private-network"] == "true"
 
 
 def test_localhost_by_name_is_the_same_server(serve: ServeProcess) -> None:
@@ -186,7 +189,7 @@ def test_a_foreign_host_header_is_403(serve: ServeProcess, host: str) -> None:
 def test_a_missing_host_header_is_403(serve: ServeProcess) -> None:
     status, data, _ = raw_exchange(serve.port, b"GET /api/v1/ping HTTP/1.0\r\n\r\n")
     assert status == 403, data
-    assert json.loads(data.partition(b"\r\n\r\n")[2])["error"].startswith("Refused no Host header")
+    assert json.loads(data.partition(b"\r\n\r\n")[2])["error"].startswith("The request has no Host header")
 
 
 @pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://127.0.0.1:8000", "file://",
@@ -195,7 +198,8 @@ def test_a_web_origin_is_403_without_cors_headers(serve: ServeProcess, origin: s
     before = serve.count()
     answer = post_json(serve.port, serve.token, page("https://rail.example/web-origin"), headers={"Origin": origin})
     assert "origin" in assert_refused(serve, answer, 403, before)
-    preflight = request(serve.port, "OPTIONS", "/api/v1/pages", headers={"Origin": origin})
+    preflight = request(serve.port, "OPTIONS", "/api/v1/pages", headers={
+        "Origin": origin, "Access-Control-Request-Private-Network": "true"})
     assert preflight.status == 403
     assert not any(h.startswith("access-control-") for h in preflight.headers)
     assert request(serve.port, "GET", "/api/v1/ping", headers={"Origin": origin}).status == 403
@@ -329,6 +333,31 @@ def test_unknown_paths_and_methods_are_refused_in_json(serve: ServeProcess) -> N
     assert_refused(serve, answer, 405, before)
     assert answer.headers["allow"] == "POST"
     assert_refused(serve, request(serve.port, "POST", "/api/v1/ping", b"", {}), 405, before)
+
+
+def test_a_client_that_hangs_up_mid_body_adds_nothing_and_leaves_no_traceback(serve: ServeProcess) -> None:
+    import socket
+
+    before = serve.count()
+    head = (f"POST /api/v1/pages HTTP/1.1\r\nHost: 127.0.0.1:{serve.port}\r\nAuthorization: Bearer {serve.token}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", serve.port)) as sock:
+        sock.sendall(head + b'{"url": "https://rail.example/half", "html": "<p>')
+    assert request(serve.port, "GET", "/api/v1/ping").status == 200
+    assert serve.count() == before
+    assert "Traceback" not in serve.stderr
+
+
+def test_a_malformed_request_line_is_refused_in_json(serve: ServeProcess) -> None:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", serve.port), timeout=10) as sock:
+        sock.sendall(b"GARBAGE\r\n\r\n")  # no version: http.server answers as HTTP/0.9, a body alone
+        data = sock.recv(65536)
+    assert json.loads(data)["error"] == "Bad request syntax ('GARBAGE')."
+    status, data, _ = raw_exchange(serve.port, f"PATCH /api/v1/pages HTTP/1.1\r\nHost: 127.0.0.1:{serve.port}\r\n\r\n".encode())
+    assert status == 501 and b'"error"' in data
+    assert request(serve.port, "GET", "/api/v1/ping").status == 200
 
 
 def test_a_keep_alive_connection_survives_a_refusal(serve: ServeProcess) -> None:

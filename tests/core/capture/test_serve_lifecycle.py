@@ -8,6 +8,8 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -104,6 +106,32 @@ def test_a_signal_stops_serve_within_seconds_with_the_library_whole(tmp_path: Pa
         assert [a.title for a in library.list_articles()][-1] == "Night trains return to the Alps"
     leftovers = [p.name for p in tmp_path.rglob("*") if p.name.endswith((".part", "-journal"))]
     assert leftovers == []
+
+
+def test_sigterm_during_a_capture_saves_all_of_it_or_none_of_it(tmp_path: Path) -> None:
+    serve = ServeProcess(tmp_path, free_port()).wait_ready()
+    paragraphs = "".join(f"<p>Paragraph {i} of a very long page about trains.</p>" for i in range(4000))
+    html = f"<html><head><title>A long page</title></head><body><article>{paragraphs}</article></body></html>"
+    answers: list[object] = []
+
+    def send() -> None:
+        try:
+            answers.append(post_json(serve.port, serve.token, {"url": "https://rail.example/long", "html": html}))
+        except OSError as exc:  # the server may go before it answers; that is allowed
+            answers.append(exc)
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    time.sleep(0.4)  # the page is being read or stored now
+    assert serve.stop(signal.SIGTERM, timeout=10) == 0, serve.stderr
+    sender.join(10)
+    with Library(tmp_path, search=False) as library:
+        assert library.integrity_check() == "ok"
+        articles = library.list_articles()
+        if articles:  # saved whole, never a part of it
+            assert len(articles) == 1
+            text = library.get(articles[0].id).text
+            assert "Paragraph 0 of" in text and "Paragraph 3999 of" in text
 
 
 def test_capture_token_prints_the_token_and_keeps_it_private(tmp_path: Path) -> None:
