@@ -127,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reindex", help="rebuild the search index from the library")
     p.set_defaults(func=cmd_reindex)
 
+    _add_review_parser(sub)
+
     from reader.core.capture.config import DEFAULT_PORT
 
     p = sub.add_parser("serve", help="save pages from the browser and watch the inbox folder, without a window")
@@ -380,6 +382,65 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     with _open_library() as lib:
         count = lib.reindex(progress=ProgressBar("Indexing"))
         print(f"indexed {count} articles")
+    return EXIT_OK
+
+
+def _add_review_parser(sub: Any) -> None:
+    """``reader review``: today's list; ``review rate`` and ``review discard`` (READER_NOW sets "now")."""
+    p = sub.add_parser("review", help="today's review of highlights (rate / discard them); READER_NOW sets now")
+    p.add_argument("--count", type=_positive_int, metavar="N", help="at most N highlights (default: the daily setting, 10)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_review)
+    actions = p.add_subparsers(dest="review_command", metavar="ACTION", parser_class=_Parser)
+    # The id and the rating are plain strings: Reader checks them (one sentence, exit 1).
+    r = actions.add_parser("rate", help="rate a highlight: again, hard, good or easy; prints when it is due next")
+    r.add_argument("highlight_id", metavar="HIGHLIGHT_ID")
+    r.add_argument("rating", metavar="again|hard|good|easy")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_review_rate)
+    d = actions.add_parser("discard", help="take a highlight out of review for good (it stays a highlight)")
+    d.add_argument("highlight_id", metavar="HIGHLIGHT_ID")
+    d.set_defaults(func=cmd_review_discard)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from reader.core.review import now_from_env
+
+    now = now_from_env()
+    with _open_library(search=False) as lib:
+        items = lib.review_today(args.count, now)
+        if args.json:
+            _print_json([item.to_json(now.tzinfo) for item in items])
+            return EXIT_OK
+        for item in items:
+            due = item.due.astimezone(now.tzinfo).isoformat() if item.due else "-"
+            print(f"{item.highlight_id}\t{item.state}\t{due}\t{item.title}")
+            print(f"    {' '.join(item.quote.split())}")
+            if item.note.strip():
+                print(f"    note: {' '.join(item.note.split())}")
+        if not items:
+            nxt = lib.next_review_due(now)
+            _err("nothing to review today" + (f"; next due {nxt.astimezone(now.tzinfo).isoformat()}." if nxt else "."))
+    return EXIT_OK
+
+
+def cmd_review_rate(args: argparse.Namespace) -> int:
+    from reader.core.review import now_from_env
+
+    now = now_from_env()
+    with _open_library(search=False) as lib:
+        result = lib.rate(args.highlight_id, args.rating, now)
+        if args.json:
+            _print_json(result.to_json(now.tzinfo))
+        else:
+            print(f"next {result.due.astimezone(now.tzinfo).isoformat()}")
+    return EXIT_OK
+
+
+def cmd_review_discard(args: argparse.Namespace) -> int:
+    with _open_library(search=False) as lib:
+        lib.discard(args.highlight_id)
+        print(f"discarded {args.highlight_id} from review")
     return EXIT_OK
 
 

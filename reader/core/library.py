@@ -34,6 +34,7 @@ from reader.core.errors import (
 from reader.core.imported_articles import content_hash
 from reader.core.imported_articles import source_key as _source_key
 from reader.core.importers import ImportedArticle, import_path, is_url
+from reader.core.library_review import LibraryReview
 from reader.core.models import (
     READING_STATES,
     AddResult,
@@ -43,6 +44,7 @@ from reader.core.models import (
     Highlight,
     Note,
 )
+from reader.core.review import Review
 from reader.core.storage import Storage, articles, changes, highlights, notes, utc_now
 from reader.core.storage import tags as tags_of
 from reader.core.validation import MAX_TAG_CHARS, locate_quote, normalize_color, normalize_tag
@@ -64,7 +66,7 @@ class _UndoStep:
     run: Callable[[], Changes]
 
 
-class Library:
+class Library(LibraryReview):
     """A user's library in ``home`` (the data directory; ``READER_HOME`` by default)."""
 
     def __init__(
@@ -81,6 +83,7 @@ class Library:
         self._listeners: list[Listener] = []
         self._undo: list[_UndoStep] = []
         self._batch: Batch | None = None
+        self.reviews = Review(self._storage)  # daily review: reader/core/review.py
         self._purge_deleted()
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -112,7 +115,7 @@ class Library:
         if self._batch is not None:
             self._batch.other.append(changes)
             return changes
-        if self.auto_index and self.search_enabled and not changes.reading:
+        if self.auto_index and self.search_enabled and not changes.reading and not changes.review:
             try:
                 self._index_after_change()
             except Exception as exc:  # the change is committed; the index catches up next time
@@ -460,12 +463,16 @@ class Library:
     def delete_highlight(self, highlight_id: int) -> Changes:
         """Delete a highlight with its note and tags; ``undo()`` restores it exactly."""
         old = self.get_highlight(highlight_id)
+        review = self.reviews.state(highlight_id)  # goes with the highlight (cascade), comes back with it
         with self._storage.transaction() as conn:
             highlights.delete(conn, highlight_id)
             changes.touch(conn, [old.article_id])
 
         def restore() -> Changes:
-            self._restore_highlight(old)
+            with self._storage.transaction():
+                self._restore_highlight(old)
+                if review is not None:
+                    self.reviews.put_back(old.id, review)
             return self.notify(
                 Changes(articles=frozenset({old.article_id}), highlights=frozenset({old.id}), tags=bool(old.tags))
             )

@@ -148,6 +148,7 @@ class Changes:
     notes: bool = False
     tags: bool = False  # the set of tags in the library changed
     reading: bool = False  # reading position or state only
+    review: bool = False  # review state only (a rating, a discard, the review settings)
 
     @property
     def library_list(self) -> bool:

@@ -79,9 +79,12 @@ class CaptureHost(QObject):
                 f"{self.runtime.inbox_folder}. Click for the token and settings."
             )
         try:
-            self.runtime.start_inbox()
+            watcher = self.runtime.start_inbox()
         except ReaderError as exc:
             self.window.show_status(str(exc))
+            return
+        if not watcher.active:  # a `reader serve` on this data folder has it; we take over when it stops
+            self.label.setToolTip(self.label.toolTip() + " The inbox is watched by another Reader for now.")
 
     def _show_off(self, problem: str) -> None:
         self.problem = problem

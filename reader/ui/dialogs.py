@@ -31,6 +31,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("j  /  k", "Scroll down / up"),
     ("Space  /  Shift+Space", "Page down / up"),
     ("Ctrl+N", "New note on this article"),
+    ("Ctrl+R", "Review today's highlights (1 – 4 rate, Enter open, D discard, Esc leave)"),
     ("Ctrl+Z", "Undo the last deletion"),
     ("Delete", "Delete the selected article (in the library list)"),
     ("Ctrl+=  /  Ctrl+-", "Larger / smaller text"),

@@ -54,6 +54,7 @@ from reader.ui.dialogs import PasteDialog, ShortcutsDialog
 from reader.ui.library_panel import LibraryPanel
 from reader.ui.pdf_host import PdfHost
 from reader.ui.popups import HighlightEditor, SelectionPopup
+from reader.ui.review_flow import ReviewFlow
 from reader.ui.search_panel import Hit, SearchPanel
 from reader.ui.sidebar import Sidebar
 from reader.ui.workers import Job, Jobs
@@ -225,6 +226,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_toolbar()
         self._build_menus()
+        self.review = ReviewFlow(self)  # daily review: Ctrl+R, the toolbar button with today's count
         self._connect()
         self._restore_settings()
         self.apply_theme(self.theme)
@@ -1006,6 +1008,7 @@ class MainWindow(QMainWindow):
         self.jobs.wait()
         self.pdf.shutdown()
         self._unsubscribe()
+        self.review.detach()
         super().closeEvent(event)
 
 

@@ -10,6 +10,7 @@ One module per job:
 - ``server``: the HTTP server on 127.0.0.1 (a thread per request);
 - ``inbox``: the folder watcher (a polling thread);
 - ``runtime``: all of it started and stopped together, as ``reader serve`` and the window run it.
+- ``serve``: ``reader serve``, the runtime in the foreground until SIGINT or SIGTERM.
 
 Nothing here imports Qt; the window hosts the same runtime and hears about imports through
 ``Library``'s ``Changes`` and the runtime's event callback.

@@ -31,7 +31,8 @@ FORMAT_VERSION = 1
 MAX_RESTORE_BYTES = 4 * 1024**3
 
 
-def _article_record(article: Article, source_key: str | None) -> dict[str, Any]:
+def _article_record(article: Article, source_key: str | None, reviews: dict[int, Any] | None = None) -> dict[str, Any]:
+    reviews = reviews or {}
     return {
         "id": article.id,
         "title": article.title,
@@ -61,6 +62,8 @@ def _article_record(article: Article, source_key: str | None) -> dict[str, Any]:
                 "tags": list(h.tags),
                 "created": h.created,
                 "updated": h.updated,
+                # Daily review state (reader/core/review.py); null while never rated nor discarded.
+                "review": reviews[h.id].to_json() if h.id in reviews else None,
             }
             for h in sorted(article.highlights, key=lambda h: h.id)
         ],
@@ -91,7 +94,8 @@ def library_records(
     """The export as a Python object (``article_ids`` None: every article)."""
     articles = []
     for article in each_article(library, article_ids, progress=progress, cancel=cancel):
-        articles.append(_article_record(article, library.source_key(article.id)))
+        reviews = library.reviews.states([h.id for h in article.highlights])
+        articles.append(_article_record(article, library.source_key(article.id), reviews))
     return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "articles": articles}
 
 
@@ -201,6 +205,10 @@ def restore_records(library: Library, records: dict[str, Any], shown: str = "The
                         note=str(h.get("note") or ""), tags=h.get("tags") or (), created=str(h["created"]),
                         updated=str(h.get("updated") or h["created"]), highlight_id=int(h["id"]),
                     )
+                    if h.get("review") is not None:  # daily review state; joins the batch's transaction
+                        from reader.core.review import ReviewState
+
+                        library.reviews.put_back(int(h["id"]), ReviewState.from_json(int(h["id"]), h["review"]))
                     n_highlights += 1
                 if a.get("pdf"):
                     where = f"the PDF of article {article_id}"

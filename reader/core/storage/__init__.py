@@ -5,7 +5,8 @@
 - ``schema``: the numbered migrations on ``PRAGMA user_version`` (it says how to add a table);
 - one module per domain, each a set of plain functions that take the connection:
   ``articles``, ``highlights``, ``notes``, ``tags``, ``changes`` (the change counter search
-  follows, and tombstones), ``index_feed`` (what the search index reads).
+  follows, and tombstones), ``index_feed`` (what the search index reads), ``review`` (daily
+  review state of highlights, written by the ``Library``'s ``reader.core.review.Review``).
 
 Only ``reader.core.library`` (and the batch it hands out) writes through these; everything
 else goes through the ``Library``.

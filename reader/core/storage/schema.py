@@ -127,6 +127,22 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (article_id, number)
     ) WITHOUT ROWID;
     """,
+    # 3: daily review. One row per highlight rated or discarded (none: a new highlight); the
+    # state goes with its highlight (cascade). Its SQL: storage/review.py.
+    """
+    CREATE TABLE highlight_reviews (
+        highlight_id INTEGER PRIMARY KEY REFERENCES highlights(id) ON DELETE CASCADE,
+        state TEXT NOT NULL CHECK (state IN ('new', 'learning', 'review', 'relearning')),
+        step INTEGER,                           -- learning or relearning step (FSRS), else NULL
+        stability REAL,
+        difficulty REAL,
+        due TEXT,                               -- NULL while never rated
+        last_review TEXT,
+        first_review TEXT,                      -- when it entered review: the daily quota of new ones
+        discarded INTEGER NOT NULL DEFAULT 0 CHECK (discarded IN (0, 1))
+    );
+    CREATE INDEX highlight_reviews_due ON highlight_reviews(due) WHERE discarded = 0;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
