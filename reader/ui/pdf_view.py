@@ -27,6 +27,7 @@ from reader.ui import theme as themes
 PAGE_GAP = 12  # pixels between pages
 MARGIN = 16  # pixels around the pages
 CACHE_PAGES = 12  # rendered pages kept in memory
+REOPEN_AFTER = 40  # pages rendered before the render thread reopens the document
 ZOOM_STEPS = (0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 
 
@@ -41,6 +42,7 @@ class PageRenderer(QObject):
         self._wanted: set[tuple[str, int, float]] = set()
         self._lock = threading.Lock()
         self._docs: OrderedDict[str, Any] = OrderedDict()
+        self._renders = 0
         self._thread = threading.Thread(target=self._run, name="pdf-render", daemon=True)
         self._thread.start()
 
@@ -87,6 +89,13 @@ class PageRenderer(QObject):
 
         with PDFIUM_LOCK:
             doc = self._docs.get(path)
+            self._renders += 1
+            if doc is not None and self._renders % REOPEN_AFTER == 0:
+                # PDFium keeps every font and image it has parsed until the document closes:
+                # reopening now and then keeps memory bounded on long scrolls.
+                doc.close()
+                del self._docs[path]
+                doc = None
             if doc is None:
                 doc = self._docs[path] = pdfium.PdfDocument(path)
                 while len(self._docs) > 2:

@@ -152,3 +152,18 @@ def test_when_says_due_times_as_a_person_would() -> None:
     assert when(now + timedelta(hours=3), now) == "today at 12:00"
     assert when(now + timedelta(days=1), now) == "tomorrow"
     assert when(now + timedelta(days=3), now) == "on Thursday 5 March"
+
+
+def test_ctrl_z_in_the_window_brings_a_discarded_highlight_back(qtbot, open_window, library: Library) -> None:
+    (hid,) = highlighted(library, 1)
+    window = open_window(library)
+    view = open_review(qtbot, window)
+    qtbot.keyClick(view, Qt.Key.Key_D)
+    assert library.review_state(hid).discarded
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not view.isVisible())
+    qtbot.waitUntil(lambda: window.review.button.text() == "Review")
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.review.button.text() == "Review  1")
+    assert library.review_state(hid) is None
