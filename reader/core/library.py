@@ -107,6 +107,11 @@ class Library(LibraryReview):
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
+    def changes_since(self, seq: int) -> tuple[int, Changes]:
+        """The change counter now, and the articles any process (CLI, capture) changed after ``seq``."""
+        now, ids = self._storage.current_seq(), frozenset(a for a, _ in self._storage.changed_since(seq))
+        return now, Changes(articles=ids, tags=bool(ids), notes=bool(ids))
+
     def notify(self, changes: Changes) -> Changes:
         """Bring search up to date (when auto_index) and tell subscribers what changed.
 

@@ -149,6 +149,8 @@ class Changes:
     tags: bool = False  # the set of tags in the library changed
     reading: bool = False  # reading position or state only
     review: bool = False  # review state only (a rating, a discard, the review settings)
+    # Who made the change (e.g. the view it was made in), so that view need not reload it.
+    origin: object = field(default=None, compare=False)
 
     @property
     def library_list(self) -> bool:

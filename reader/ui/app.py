@@ -77,6 +77,9 @@ def run(argv: list[str]) -> int:
         return 1
     try:
         window = create_window(library, settings)
+        from reader.ui.errors import install_excepthook
+
+        install_excepthook(window)  # an unexpected error is logged and told; the app keeps running
         window.start_capture()  # the browser-capture endpoint and inbox, while the window is open
         window.show()
         guard = single_instance.instance_of(app)

@@ -1,9 +1,7 @@
-"""The article page: a read-only QTextBrowser built block by block from a ``Document``.
+"""The article page: a read-only QTextBrowser showing a document built by :mod:`reader.ui.render`.
 
-The QTextDocument is never filled from foreign HTML: each block is inserted with a
-QTextCursor, so the document's plain text is exactly the canonical text (a block boundary
-is one position, as its ``\\n`` is one character) and Python offsets map to Qt positions
-through :mod:`reader.ui.textpos` alone.
+The document's plain text is exactly the canonical text, so Python offsets map to Qt
+positions through :mod:`reader.ui.textpos` alone.
 
 Highlights are character backgrounds merged into the document inside one edit block;
 find matches and the "flash" after a jump are extra selections, which leave the document
@@ -13,13 +11,12 @@ alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import shiboken6
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QDesktopServices,
     QFont,
@@ -32,24 +29,18 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
-    QTextFormat,
     QTextFrameFormat,
-    QTextListFormat,
 )
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QTextEdit, QWidget
 
-from reader.core.document import Block, Document
 from reader.core.models import Article, Highlight
 from reader.ui import theme as themes
+from reader.ui.render import build_document, paint_highlights, paint_image_frames
 from reader.ui.textpos import TextPositions, positions
 
 COLUMN_CHARS = 70
 SAFE_LINK_SCHEMES = ("http", "https", "mailto")
-# Characters QTextCursor.insertText would turn into block breaks (or frame markers): each
-# is replaced by a space of the same length, so positions still line up.
-_BREAKING_CHARS = "\r\u2029\ufdd0\ufdd1\x0b\x0c"
-_BREAKING = re.compile(f"[{_BREAKING_CHARS}]")
-_HEADING_SCALE = {1: 3, 2: 2, 3: 1, 4: 1, 5: 0, 6: 0}  # QTextCharFormat font size adjustment
+_KEEP = QTextCursor.MoveMode.KeepAnchor
 
 
 @dataclass
@@ -161,6 +152,7 @@ class ArticleView(QTextBrowser):
     def _set_document(self, doc: QTextDocument) -> None:
         old = self.document()
         self.setDocument(doc)
+        self.setCursorWidth(0)  # a page to read, not to edit: no blinking text cursor (kept per document)
         # Qt deletes only the document it made itself; ours are children of the view, and a
         # long article's document is megabytes, so let each go once it is replaced.
         if old is not None and old is not doc and shiboken6.isValid(old) and old.parent() is self:
@@ -228,6 +220,10 @@ class ArticleView(QTextBrowser):
         palette.setColor(QPalette.ColorRole.Base, QColor(colors.page))
         palette.setColor(QPalette.ColorRole.Text, QColor(colors.text))
         palette.setColor(QPalette.ColorRole.Link, QColor(colors.link))
+        # a selection unlike every highlight colour, so an applied highlight is never mistaken for it
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            palette.setColor(group, QPalette.ColorRole.Highlight, QColor(colors.selection))
+            palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor(colors.selection_text))
         self.setPalette(palette)
         self.viewport().setPalette(palette)
 
@@ -331,7 +327,22 @@ class ArticleView(QTextBrowser):
             # the line holding the offset at the top, so reopening lands where one stopped
             bar.setValue(max(0, y - 2) if offset else 0)
         else:
-            bar.setValue(max(0, y - self.viewport().height() // 3))
+            # a third down the page, and a whole line at the top: none half under the header
+            bar.setValue(self._line_top(max(0, y - self.viewport().height() // 3)))
+
+    def _line_top(self, y: int) -> int:
+        """The top of the text line at document height ``y`` (``y`` itself between blocks)."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        pos = layout.hitTest(QPointF(self._side_margin + 2, y), Qt.HitTestAccuracy.FuzzyHit)
+        if pos < 0:
+            return y
+        block = doc.findBlock(pos)
+        line = block.layout().lineForTextPosition(pos - block.position())
+        if not line.isValid():
+            return y
+        top = int(layout.blockBoundingRect(block).top() + line.y())
+        return top if top <= y < top + line.height() + 1 else y
 
     # -- highlights ----------------------------------------------------------------------------
     def set_highlights(self, highlights: Iterable[Highlight], changed: Iterable[int] = ()) -> None:
@@ -352,57 +363,8 @@ class ArticleView(QTextBrowser):
         self._paint_highlights(self.document(), min(s for s, _ in spans), max(e for _, e in spans))
 
     def _paint_highlights(self, doc: QTextDocument, start: int, end: int) -> None:
-        """Paint highlight backgrounds over ``[start, end)`` (Python offsets) in one edit block.
-
-        Overlaps: the segment takes the colour of the most recently created highlight,
-        a shade darker, so the overlap stays visible.
-        """
-        if not self._rendered or start >= end:
-            return
-        table = self._rendered.table
-        involved = [h for h in self._highlights.values() if h.start < end and h.end > start]
-        cuts = {start, end}
-        for h in involved:
-            cuts.add(max(start, h.start))
-            cuts.add(min(end, h.end))
-        points = sorted(cuts)
-        cursor = QTextCursor(doc)
-        cursor.beginEditBlock()
-        try:
-            clear = QTextCharFormat()
-            clear.setBackground(QBrush(Qt.BrushStyle.NoBrush))
-            cursor.setPosition(table.to_qt(start))
-            cursor.setPosition(table.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-            cursor.mergeCharFormat(clear)
-            if not involved:
-                return
-            # Sweep: highlights sorted by start; active ones kept per segment.
-            involved.sort(key=lambda h: h.start)
-            colors: dict[str, QColor] = {}
-            idx = 0
-            active: list[Highlight] = []
-            for a, b in zip(points, points[1:]):
-                while idx < len(involved) and involved[idx].start <= a:
-                    active.append(involved[idx])
-                    idx += 1
-                active = [h for h in active if h.end > a]
-                if not active:
-                    continue
-                top = max(active, key=lambda h: h.id)
-                key = top.color + ("+" if len(active) > 1 else "")
-                color = colors.get(key)
-                if color is None:
-                    color = themes.highlight_color(self.theme, top.color)
-                    if len(active) > 1:
-                        color = color.darker(115) if self.theme != "dark" else color.lighter(130)
-                    colors[key] = color
-                fmt = QTextCharFormat()
-                fmt.setBackground(color)
-                cursor.setPosition(table.to_qt(a))
-                cursor.setPosition(table.to_qt(b), _KEEP)
-                cursor.mergeCharFormat(fmt)
-        finally:
-            cursor.endEditBlock()
+        if self._rendered:
+            paint_highlights(doc, self._rendered.table, self._highlights.values(), self.theme, start, end)
 
     def highlight_at(self, offset: int) -> Highlight | None:
         """The top-most (most recent) highlight covering ``offset``."""
@@ -532,34 +494,8 @@ class ArticleView(QTextBrowser):
     def paintEvent(self, event: object) -> None:
         super().paintEvent(event)  # type: ignore[arg-type]
         if self._rendered and self._rendered.image_blocks:
-            self._paint_image_frames()
-
-    def _paint_image_frames(self) -> None:
-        """Images are never loaded: their alt text sits in a dashed frame, so it reads as a placeholder."""
-        from PySide6.QtGui import QPainter, QPen
-
-        doc = self.document()
-        layout = doc.documentLayout()
-        dy = self.verticalScrollBar().value()
-        height = self.viewport().height()
-        painter = QPainter(self.viewport())
-        pen = QPen(QColor(themes.article_colors(self.theme).muted))
-        pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        label_font = QFont(doc.defaultFont())
-        label_font.setPointSizeF(max(8.0, label_font.pointSizeF() * 0.7))
-        label_font.setCapitalization(QFont.Capitalization.SmallCaps)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for pos in self._rendered.image_blocks if self._rendered else ():
-            rect = layout.blockBoundingRect(doc.findBlock(pos)).translated(0, -dy)
-            if rect.bottom() < 0 or rect.top() > height:
-                continue
-            frame = rect.adjusted(1, -6, -1, 6)
-            painter.drawRoundedRect(frame, 6, 6)
-            # the word "image" in the frame's corner: drawn, not text, so offsets are untouched
-            painter.setFont(label_font)
-            painter.drawText(frame.adjusted(10, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "image")
-        painter.end()
+            paint_image_frames(self.viewport(), self.document(), self._rendered.image_blocks,
+                               self.verticalScrollBar().value(), self.theme)
 
     # -- user input ------------------------------------------------------------------------
     def _report_selection(self) -> None:
@@ -623,6 +559,9 @@ class ArticleView(QTextBrowser):
         point = event.position().toPoint()
         is_click = self._press_pos is not None and (point - self._press_pos).manhattanLength() < 4
         self._press_pos = None
+        exact = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if not is_click and not exact and event.button() == Qt.MouseButton.LeftButton:
+            self.snap_selection_to_words()
         if not is_click or event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
             return
         if self.anchorAt(point):
@@ -631,6 +570,26 @@ class ArticleView(QTextBrowser):
         hit = self.highlight_at(offset) if offset is not None else None
         if hit is not None:
             self.highlightClicked.emit(hit.id, self.viewport().mapToGlobal(point))
+
+    def snap_selection_to_words(self) -> None:
+        """Widen a dragged selection to whole words ("...Ukraine. As p" takes all of "probably")."""
+        cursor = self.textCursor()
+        if not self._rendered or not cursor.hasSelection():
+            return
+        text = self._rendered.text
+        anchor, pos = self.from_qt(cursor.anchor()), self.from_qt(cursor.position())
+        start, end = min(anchor, pos), max(anchor, pos)
+        while 0 < start < len(text) and _in_word(text[start - 1]) and _in_word(text[start]):
+            start -= 1
+        while 0 < end < len(text) and _in_word(text[end - 1]) and _in_word(text[end]):
+            end += 1
+        if (start, end) == (min(anchor, pos), max(anchor, pos)):
+            return
+        snapped = QTextCursor(self.document())
+        first, last = (start, end) if anchor <= pos else (end, start)
+        snapped.setPosition(self.to_qt(first))
+        snapped.setPosition(self.to_qt(last), _KEEP)
+        self.setTextCursor(snapped)
 
     def selection_rect(self) -> QRect:
         """Where the selection starts and ends on screen (global), to place the popup near it."""
@@ -663,266 +622,11 @@ class ArticleView(QTextBrowser):
             QDesktopServices.openUrl(url)
 
 
+def _in_word(char: str) -> bool:
+    return char.isalnum() or char in "_'’-"
+
+
 def _with_highlights(article: Article, highlights: tuple[Highlight, ...]) -> Article:
     from dataclasses import replace
 
     return replace(article, highlights=highlights)
-
-
-def _clean(text: str) -> str:
-    return _BREAKING.sub(" ", text)
-
-
-_KEEP = QTextCursor.MoveMode.KeepAnchor
-_PROPORTIONAL = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
-_SIZE_ADJUST = QTextFormat.Property.FontSizeAdjustment
-_BOLD = QFont.Weight.Bold
-
-
-def build_document(doc: QTextDocument, document: Document, theme: str) -> None:
-    """Insert ``document`` block by block so the plain text equals its canonical text."""
-    colors = themes.article_colors(theme)
-    cursor = QTextCursor(doc)
-    cursor.beginEditBlock()
-    base = QTextCharFormat()
-    base.setForeground(QColor(colors.text))
-    mono = list(themes.MONO_FONTS)
-    text = document.text
-    clean = _clean if any(c in text for c in _BREAKING_CHARS) else _as_is  # str.find is faster than a regex
-    formats: dict[tuple[str, int], tuple[QTextBlockFormat, QTextCharFormat]] = {}
-    prev_list: tuple[int, str] | None = None
-    current_list = None
-    for i, block in enumerate(document.blocks):
-        key = (block.kind, block.level)
-        pair = formats.get(key)
-        if pair is None:
-            pair = formats[key] = _block_formats(block, base, colors, mono)
-        block_fmt, char_fmt = pair
-        if i == 0:
-            cursor.setBlockFormat(block_fmt)
-            cursor.setBlockCharFormat(char_fmt)
-        else:
-            cursor.insertBlock(block_fmt, char_fmt)
-        if block.kind == "list_item":
-            numbered = bool(block.marker and block.marker.rstrip(".)").isdigit())
-            list_key = (block.level, "1" if numbered else "•")
-            if list_key == prev_list and current_list is not None:
-                current_list.add(cursor.block())
-            else:
-                list_fmt = QTextListFormat()
-                list_fmt.setStyle(QTextListFormat.Style.ListDecimal if numbered else QTextListFormat.Style.ListDisc)
-                list_fmt.setIndent(block.level or 1)
-                if numbered:
-                    list_fmt.setStart(int(block.marker.rstrip(".)")))
-                current_list = cursor.createList(list_fmt)
-            prev_list = list_key
-        elif prev_list is not None:
-            prev_list, current_list = None, None
-        text = block.text
-        if block.spans or block.kind == "code":
-            _insert_inline(cursor, block, char_fmt, colors, mono, clean)
-        elif text:
-            cursor.insertText(clean(text), char_fmt)
-    cursor.endEditBlock()
-
-
-def _as_is(text: str) -> str:
-    return text
-
-
-def _block_formats(
-    block: Block, base: QTextCharFormat, colors: themes.ArticleColors, mono: list[str]
-) -> tuple[QTextBlockFormat, QTextCharFormat]:
-    fmt = QTextBlockFormat()
-    fmt.setLineHeight(150, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-    fmt.setBottomMargin(14)
-    char = QTextCharFormat(base)
-    kind = block.kind
-    if kind == "heading":
-        level = min(max(block.level, 1), 6)
-        fmt.setHeadingLevel(level)
-        fmt.setTopMargin(22 if level > 1 else 6)
-        fmt.setBottomMargin(10)
-        fmt.setLineHeight(125, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        char.setFontWeight(QFont.Weight.Bold)
-        char.setProperty(QTextFormat.Property.FontSizeAdjustment, _HEADING_SCALE[level])
-    elif kind == "quote":
-        fmt.setLeftMargin(28 * max(1, block.level))
-        fmt.setRightMargin(12)
-        char.setFontItalic(True)
-        char.setForeground(QColor(colors.muted))
-    elif kind == "list_item":
-        fmt.setBottomMargin(6)
-    elif kind == "code":
-        # Each code line is a block: single line height and no margins keep the background whole.
-        fmt.setBackground(QColor(colors.code_bg))
-        fmt.setNonBreakableLines(True)
-        fmt.setLineHeight(100, QTextBlockFormat.LineHeightTypes.SingleHeight.value)
-        fmt.setTextIndent(12)
-        fmt.setBottomMargin(0)
-        char.setFontFamilies(mono)
-        char.setFontFixedPitch(True)
-        char.setProperty(QTextFormat.Property.FontSizeAdjustment, -1)
-    elif kind == "image":
-        fmt.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        fmt.setTopMargin(16)
-        fmt.setBottomMargin(22)
-        char.setFontItalic(True)
-        char.setForeground(QColor(colors.muted))
-        char.setProperty(QTextFormat.Property.FontSizeAdjustment, -1)
-    return fmt, char
-
-
-def _insert_inline(
-    cursor: QTextCursor,
-    block: Block,
-    char_fmt: QTextCharFormat,
-    colors: themes.ArticleColors,
-    mono: list[str],
-    clean: Callable[[str], str],
-) -> None:
-    text = block.text
-    if block.kind == "code":
-        # Each line break of a code block is one position, as its "\n" is one character.
-        lines = text.split("\n")
-        first_fmt = QTextBlockFormat(cursor.blockFormat())
-        first_fmt.setTopMargin(6)
-        cursor.setBlockFormat(first_fmt)
-        for n, line in enumerate(lines):
-            if n:
-                line_fmt = QTextBlockFormat(first_fmt)
-                line_fmt.setTopMargin(0)
-                cursor.insertBlock(line_fmt, char_fmt)
-            if line:
-                cursor.insertText(clean(line), char_fmt)
-        last_fmt = QTextBlockFormat(cursor.blockFormat())
-        last_fmt.setBottomMargin(16)
-        cursor.setBlockFormat(last_fmt)
-        return
-    cuts = {0, len(text)}
-    for span in block.spans:
-        cuts.add(span.start)
-        cuts.add(span.end)
-    points = sorted(c for c in cuts if 0 <= c <= len(text))
-    for a, b in zip(points, points[1:]):
-        if a == b:
-            continue
-        fmt = QTextCharFormat(char_fmt)
-        for span in block.spans:
-            if span.start <= a and span.end >= b:
-                if span.kind == "emphasis":
-                    fmt.setFontItalic(True)
-                elif span.kind == "strong":
-                    fmt.setFontWeight(QFont.Weight.Bold)
-                elif span.kind == "code":
-                    fmt.setFontFamilies(mono)
-                    fmt.setFontFixedPitch(True)
-                    fmt.setProperty(QTextFormat.Property.FontSizeAdjustment, -1)
-                elif span.kind == "link" and span.href:
-                    fmt.setAnchor(True)
-                    fmt.setAnchorHref(span.href)
-                    fmt.setForeground(QColor(colors.link))
-                    fmt.setFontUnderline(True)
-                    fmt.setToolTip(span.href)
-        cursor.insertText(clean(text[a:b]), fmt)
-
-
-class ArticleHeader(QWidget):
-    """Title and byline above the page. Not part of the text, so offsets stay the canonical ones."""
-
-    def __init__(self, parent: QWidget | None = None):
-        from PySide6.QtWidgets import QLabel, QVBoxLayout
-
-        super().__init__(parent)
-        self.setObjectName("articleHeader")
-        self.setAutoFillBackground(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 28, 24, 6)
-        layout.setSpacing(6)
-        self.title = QLabel(self)
-        self.title.setObjectName("articleTitle")
-        self.title.setWordWrap(True)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.byline = QLabel(self)
-        self.byline.setObjectName("articleByline")
-        self.byline.setWordWrap(True)
-        layout.addWidget(self.title)
-        layout.addWidget(self.byline)
-        self.theme = themes.DEFAULT_THEME
-        self.font_size = float(themes.DEFAULT_FONT_SIZE)
-        self.compact = False
-        self._title = ""
-        self.words = 0
-
-    def show_article(self, article: Article | None) -> None:
-        if article is None:
-            self.hide()
-            return
-        self._title = article.title
-        self.title.setText(article.title)
-        text = article.document.text
-        # words, counted by their separators: a split would copy a long article just to count
-        words = self.words = text.count(" ") + text.count("\n") + 1
-        minutes = max(1, round(words / 230))
-        when = article.published or ""
-        if when:
-            from reader.ui.library_panel import short_date
-
-            when = short_date(when)
-        bits = [b for b in (article.site, f"by {article.author}" if article.author else None, when) if b]
-        bits.append(f"{minutes} min read")
-        self.byline.setText("  ·  ".join(bits))
-        self.show()
-
-    def set_compact(self, compact: bool) -> None:
-        """Once the reader scrolls into the text, the header shrinks to one quiet line."""
-        if compact == self.compact:
-            return
-        self.compact = compact
-        self.byline.setVisible(not compact)
-        self.title.setWordWrap(not compact)
-        margins = self.layout().contentsMargins()
-        self.layout().setContentsMargins(margins.left(), 8 if compact else 28, margins.right(), 9 if compact else 6)
-        self.restyle(self.theme, self.font_size)
-        self._fit_title()
-
-    def _fit_title(self) -> None:
-        if self.compact:
-            metrics = self.title.fontMetrics()
-            self.title.setText(metrics.elidedText(self._title, Qt.TextElideMode.ElideRight, max(50, self.title.width())))
-        else:
-            self.title.setText(self._title)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self.compact:
-            self._fit_title()
-
-    def paintEvent(self, event: object) -> None:
-        super().paintEvent(event)  # type: ignore[arg-type]
-        if self.compact:  # a hairline between the running title and the text scrolling under it
-            from PySide6.QtGui import QPainter
-
-            painter = QPainter(self)
-            painter.setPen(QColor(themes.article_colors(self.theme).rule))
-            painter.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
-            painter.end()
-
-    def set_column(self, left: int, right: int) -> None:
-        margins = self.layout().contentsMargins()
-        self.layout().setContentsMargins(left, margins.top(), right, margins.bottom())
-
-    def restyle(self, theme: str, font_size: float) -> None:
-        self.theme, self.font_size = theme, font_size
-        colors = themes.article_colors(theme)
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor(colors.page))
-        self.setPalette(palette)
-        # Fonts go in the stylesheet too: an application stylesheet would override setFont.
-        families = ", ".join(f'"{f}"' for f in themes.READING_FONTS[:-1]) + ", serif"
-        size = font_size * (0.95 if self.compact else 1.5)
-        weight = 600 if self.compact else 700
-        self.title.setStyleSheet(
-            f"color: {colors.text}; font-family: {families}; font-size: {size:.1f}pt; font-weight: {weight};"
-        )
-        self.byline.setStyleSheet(f"color: {colors.muted}; font-size: {max(9.0, font_size * 0.66):.1f}pt;")

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+O", "Open files"),
-    ("Ctrl+V", "Paste a URL or text as a new article (outside the article)"),
+    ("Ctrl+V", "Add the copied URL, text or files as a new article (not in a text field)"),
     ("Ctrl+F", "Find in this article (Enter: next, Shift+Enter: previous)"),
-    ("Ctrl+K  or  Ctrl+Shift+F", "Search the whole archive"),
+    ("Ctrl+K  or  Ctrl+Shift+F", "Search the whole archive: results as you type, ↑/↓ choose, Enter opens"),
     ("1 – 6", "Highlight the selection in a colour"),
+    ("Alt + drag", "Select exactly (a drag takes whole words)"),
     ("N", "Highlight the selection and add a note"),
     ("T", "Highlight the selection and tag it"),
     ("Click a highlight", "Edit its colour, note and tags, or delete it"),

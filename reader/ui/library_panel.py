@@ -229,6 +229,8 @@ class LibraryPanel(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
+        # a click on the marked row opens it too (after a search opened another article, say)
+        self.view.clicked.connect(lambda index: self.articleActivated.emit(index.data(IdRole)))
         layout.addWidget(self.view, 1)
         self.empty = QLabel("No articles match.", self)
         self.empty.setProperty("role", "empty")
@@ -246,17 +248,20 @@ class LibraryPanel(QWidget):
         self.state_combo.activated.connect(self._apply_filter)
         self.sort_combo.activated.connect(self._apply_filter)
         self._quiet = False
+        self.open_id: int | None = None  # the article the window shows: the list marks it
 
     # -- data -------------------------------------------------------------------------------
     def reload(self, *, tags: bool = True) -> None:
-        """Re-query the list, keeping the current article selected."""
+        """Re-query the list, keeping the open article marked."""
         if tags:
             self.reload_tags()
-        current = self.current_id()
+        current = self.open_id if self.open_id is not None else self.current_id()
         self._quiet = True
         try:
             self.model.refresh()
-            self.select(current, emit=False)
+            if not self.select(current, emit=False):
+                self.view.clearSelection()
+                self.view.setCurrentIndex(QModelIndex())  # no stale mark on another row
         finally:
             self._quiet = False
         total = len(self.model.rows)

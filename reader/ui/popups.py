@@ -52,12 +52,19 @@ def _swatch_button(name: str, index: int, parent: QWidget) -> QToolButton:
     return button
 
 
-def _place_near(widget: QWidget, anchor: QRect) -> None:
-    """Put a popup just above ``anchor`` (global), or below it when there is no room."""
+def _place_near(widget: QWidget, anchor: QRect, bounds: QRect | None = None) -> None:
+    """Put a popup just above ``anchor`` (global), or below it when there is no room.
+
+    ``bounds`` (global) keeps it inside a pane, e.g. the article, not over the library list.
+    """
     widget.adjustSize()
     size = widget.sizeHint()
     screen = QGuiApplication.screenAt(anchor.center()) or QGuiApplication.primaryScreen()
     area = screen.availableGeometry() if screen else QRect(0, 0, 10_000, 10_000)
+    if bounds is not None:  # never over the pane on the left; on the right too when it fits
+        left = max(area.left(), bounds.left() - 4)
+        right = min(area.right(), bounds.right() + 4) if bounds.width() >= size.width() else area.right()
+        area = QRect(QPoint(left, max(area.top(), bounds.top() - 4)), QPoint(right, area.bottom()))
     x = anchor.left() + anchor.width() // 2 - size.width() // 2
     y = anchor.top() - size.height() - 8
     if y < area.top():
@@ -107,8 +114,10 @@ class SelectionPopup(QFrame):
             layout.addWidget(button)
         self.buttons = {b.objectName(): b for b in self.findChildren(QToolButton)}
 
-    def show_at(self, anchor: QRect) -> None:
-        _place_near(self, anchor)
+    def show_at(self, anchor: QRect, pane: QWidget | None = None) -> None:
+        """Beside ``anchor`` (global) and inside ``pane`` when given (the article's viewport)."""
+        bounds = QRect(pane.mapToGlobal(QPoint(0, 0)), pane.size()) if pane is not None else None
+        _place_near(self, anchor, bounds)
         self.show()
         self.raise_()
 

@@ -35,6 +35,8 @@ class ArticleColors:
     flash: str
     find: str
     find_current: str
+    selection: str  # the selection in the article: unlike every highlight colour
+    selection_text: str
     # Highlight colour name -> background. Pastel on light pages, deep and muted on dark.
     highlights: dict[str, str] = field(default_factory=dict)
 
@@ -45,6 +47,7 @@ _COLORS = {
     "light": ArticleColors(
         page="#fdfdfb", text="#1f2328", muted="#6a6f76", link="#1f5fa8", code_bg="#f1f1ee", rule="#e4e4df",
         flash="#ffb44d", find="#c9ddf7", find_current="#8ab6ef",
+        selection="#3a68c8", selection_text="#ffffff",
         highlights={
             "yellow": "#fbeb8e", "green": "#c8edb9", "blue": "#c3dcf7",
             "pink": "#f8c8dc", "purple": "#dccdf5", "orange": "#fdd2a6",
@@ -53,6 +56,7 @@ _COLORS = {
     "sepia": ArticleColors(
         page="#f6efdf", text="#3b3126", muted="#7d6e5b", link="#8a4b12", code_bg="#ece2cc", rule="#e0d4bb",
         flash="#e9a24a", find="#dccba3", find_current="#c9b07a",
+        selection="#7a4a1e", selection_text="#fff8ec",
         highlights={
             "yellow": "#f3dc82", "green": "#cfe0a8", "blue": "#c4d6df",
             "pink": "#efc2c0", "purple": "#d8c6dc", "orange": "#f1c591",
@@ -61,6 +65,7 @@ _COLORS = {
     "dark": ArticleColors(
         page="#1c1e21", text="#d9d6cf", muted="#8e9197", link="#8ab4f0", code_bg="#26292d", rule="#33363b",
         flash="#a8661f", find="#2f4a6e", find_current="#46699a",
+        selection="#9cc3ff", selection_text="#14171a",
         highlights={
             "yellow": "#5c5220", "green": "#2f5231", "blue": "#284a6b",
             "pink": "#64304a", "purple": "#4a3a6b", "orange": "#6b4520",

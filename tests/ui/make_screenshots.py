@@ -22,13 +22,13 @@ OUT = REPO / "docs" / "screenshots"
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="reader-shots-") as home:
         os.environ["READER_HOME"] = home
-        from PySide6.QtCore import QTimer
+        from PySide6.QtCore import QEventLoop, QTimer
         from PySide6.QtWidgets import QApplication
 
         from reader.core.library import Library
         from reader.ui import app as ui_app
 
-        app = ui_app.ensure_application(["reader"])
+        ui_app.ensure_application(["reader"])
         library = Library(auto_index=False)
         settings = ui_app.open_settings()
         window = ui_app.create_window(library, settings)  # first start: imports the sample
@@ -48,6 +48,12 @@ def main() -> int:
         window.sidebar.tabs.setCurrentIndex(0)
         window.search_field.setText("missiles range")
         window.run_search("missiles range")
+        waited = 0
+        while not window.search_panel.model.hits and waited < 150:  # the index catches up first
+            loop = QEventLoop()
+            QTimer.singleShot(100, loop.quit)
+            loop.exec()
+            waited += 1
         OUT.mkdir(parents=True, exist_ok=True)
         for theme in ("light", "dark"):
             window.apply_theme(theme)
@@ -55,8 +61,9 @@ def main() -> int:
             window.view.scroll_to_offset(0, top=True)
             if theme == "dark" and window.search_panel.model.hits:  # open the hit: its words flash
                 window.open_hit(window.search_panel.model.hits[0])
-            QTimer.singleShot(300, app.quit)
-            app.exec()
+            loop = QEventLoop()  # not app.exec()/quit(): Qt 6 closes the windows on quit
+            QTimer.singleShot(300, loop.quit)
+            loop.exec()
             path = OUT / f"{theme}.png"
             window.grab().save(str(path))
             print(path)
