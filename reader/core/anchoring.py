@@ -1,9 +1,7 @@
-"""Selectors for highlights and re-anchoring them after the article's text changed.
+"""Re-anchoring highlights after the article's text changed.
 
-A highlight keeps, as in the W3C Web Annotation model (and as Hypothesis does), a
-*position* selector (``start``/``end`` into the canonical text) and a *quote* selector
-(the ``exact`` text plus up to :data:`CONTEXT_CHARS` characters of ``prefix`` and
-``suffix``). When the text changes, :func:`reanchor` looks for the passage again:
+A highlight keeps a position and a quote selector (``reader.core.selectors``; its names are
+also importable from here). When the text changes, :func:`reanchor` looks for it again:
 
 1. ``position``: the old range still holds the quote, with its context unchanged;
 2. ``quote``: the quote verbatim (the old range included), the occurrence whose
@@ -31,9 +29,11 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
-from reader.core.errors import InvalidInput
+from reader.core.selectors import CONTEXT_CHARS, Selector, find_quote, find_quote_loose, make_selector
 
-CONTEXT_CHARS = 32
+__all__ = [
+    "CONTEXT_CHARS", "Anchor", "Selector", "find_quote", "find_quote_loose", "make_selector", "reanchor", "reanchor_all",
+]
 
 # A quote at least this long is distinctive enough that finding it verbatim is
 # evidence by itself; shorter quotes ("the", "missiles") need their context too.
@@ -97,64 +97,12 @@ _WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
-class Selector:
-    """Where a highlight was: its range, its text, and the text around it."""
-
-    start: int
-    end: int
-    exact: str
-    prefix: str
-    suffix: str
-
-
-@dataclass(frozen=True)
 class Anchor:
     """Where a highlight is now, and how it was found: "position", "quote" or "fuzzy"."""
 
     start: int
     end: int
     method: str
-
-
-def make_selector(text: str, start: int, end: int, context: int = CONTEXT_CHARS) -> Selector:
-    """The selector of ``text[start:end]`` with ``context`` characters either side."""
-    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(text):
-        raise InvalidInput(
-            f"The range {start}..{end} is not a non-empty range inside the text "
-            f"of {len(text)} characters."
-        )
-    return Selector(
-        start=start,
-        end=end,
-        exact=text[start:end],
-        prefix=text[max(0, start - context) : start],
-        suffix=text[end : end + context],
-    )
-
-
-def find_quote(text: str, quote: str) -> list[int]:
-    """Start offsets of every occurrence of ``quote`` in ``text``, overlapping ones too."""
-    if not quote:
-        return []
-    found = []
-    i = text.find(quote)
-    while i != -1:
-        found.append(i)
-        i = text.find(quote, i + 1)
-    return found
-
-
-def find_quote_loose(text: str, quote: str, ignore_case: bool = True) -> list[tuple[int, int]]:
-    """``(start, end)`` of each match of ``quote`` ignoring how whitespace runs, and case.
-
-    Any run of whitespace in the quote matches any run in the text (so a line break
-    matches a space), and leading or trailing whitespace of the quote is ignored.
-    """
-    words = quote.split()
-    if not words:
-        return []
-    pattern = re.compile(r"\s+".join(map(re.escape, words)), re.IGNORECASE if ignore_case else 0)
-    return [m.span() for m in pattern.finditer(text)]
 
 
 def reanchor(new_text: str, sel: Selector) -> Anchor | None:

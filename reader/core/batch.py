@@ -1,9 +1,9 @@
 """``Library.batch()``: many writes in one transaction, one notification at the end.
 
 The JSON restore and the annotation imports write through a :class:`Batch`: it checks
-what they write the way ``Library`` checks a user's input (tags, colours), stamps the
-change counter for search once per article, reports progress, stops on cancel (nothing
-is kept), and adds up what changed so the views hear about it once.
+what they write the way ``Library`` checks a user's input (tags, colours), reports
+progress, stops on cancel (nothing is kept), and adds up what changed so the views hear
+about it once. (Search hears through the change counter, which storage's triggers keep.)
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from reader.core.document import Document
 from reader.core.errors import ArticleNotFound, ImportFailed
 from reader.core.models import AddResult, Changes
-from reader.core.storage import articles, changes, highlights, notes, utc_now
+from reader.core.storage import articles, highlights, notes, utc_now
 from reader.core.validation import normalize_color, normalize_tag
 
 if TYPE_CHECKING:
@@ -62,7 +62,6 @@ class Batch:
         self._progress = progress
         self._cancel = cancel
         self._cancelled = cancelled
-        self._touched: set[int] = set()
         self.added: set[int] = set()
         self.articles: set[int] = set()
         self.highlights: set[int] = set()
@@ -198,15 +197,13 @@ class Batch:
         return nid
 
     def _changed(self, article_id: int) -> None:
-        self._touched.add(article_id)
         if article_id not in self.added:
             self.articles.add(article_id)
 
     # -- for Library.batch() -------------------------------------------------------------
     def finish(self) -> None:
-        """Stamp every article this batch changed, once (still inside the transaction)."""
-        if self._touched:
-            changes.touch(self._conn, sorted(self._touched))
+        """Called inside the transaction once the caller's writes are done (the articles are
+        stamped for search by the storage's triggers as they change)."""
 
     def changes(self) -> Changes:
         own = Changes(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from reader.core.importers import ImportedArticle, is_url
 from reader.core.models import AddResult
-from reader.core.storage import articles, changes, highlights, tags, utc_now
+from reader.core.storage import articles, highlights, tags, utc_now
 
 
 def content_hash(imported: ImportedArticle) -> str:
@@ -59,7 +59,6 @@ def store(
             status = "updated"
         else:
             status = "unchanged"
-            changes.touch(conn, [article_id])
     tags.tag_article(conn, article_id, tag_names)
     if status != "unchanged":
         _store_pdf(conn, home, article_id, imported)
@@ -80,13 +79,13 @@ def _store_pdf(conn: sqlite3.Connection, home: Path, article_id: int, imported: 
 
 def reanchor(conn: sqlite3.Connection, article_id: int, new_text: str) -> int:
     """Re-find every highlight of the article in ``new_text``; returns how many became orphans."""
-    from reader.core import anchoring
+    from reader.core import anchoring, selectors
 
     rows = highlights.anchors(conn, article_id)
     if not rows:
         return 0
-    selectors = [
-        anchoring.Selector(
+    old = [
+        selectors.Selector(
             r["start"] if r["start"] is not None else -1,
             r["end"] if r["end"] is not None else -1,
             r["exact"], r["prefix"], r["suffix"],
@@ -95,10 +94,10 @@ def reanchor(conn: sqlite3.Connection, article_id: int, new_text: str) -> int:
     ]
     orphaned = 0
     now = utc_now()
-    for row, anchor in zip(rows, anchoring.reanchor_all(new_text, selectors)):
+    for row, anchor in zip(rows, anchoring.reanchor_all(new_text, old)):
         if anchor is None:
             orphaned += 1
             highlights.move(conn, row["id"], None, now)
         else:
-            highlights.move(conn, row["id"], anchoring.make_selector(new_text, anchor.start, anchor.end), now)
+            highlights.move(conn, row["id"], selectors.make_selector(new_text, anchor.start, anchor.end), now)
     return orphaned

@@ -408,7 +408,7 @@ class Library(LibraryReview):
         tags: Iterable[str] = (),
     ) -> Highlight:
         """Highlight ``[start, end)`` of the article's canonical text (Python str offsets)."""
-        from reader.core import anchoring
+        from reader.core import selectors
 
         row = self._article_row(article_id)
         text = row["text"]
@@ -420,14 +420,13 @@ class Library(LibraryReview):
             raise InvalidInput(f"The range {start}-{end} of article {article_id} holds no text to highlight.")
         color = normalize_color(color)
         tag_names = [normalize_tag(t) for t in tags]
-        sel = anchoring.make_selector(text, start, end)
+        sel = selectors.make_selector(text, start, end)
         now = utc_now()
         with self._storage.transaction() as conn:
             hid = highlights.insert(
                 conn, article_id, sel.start, sel.end, sel.exact, sel.prefix, sel.suffix,
                 color=color, note=note, created=now, updated=now, tags=tag_names,
             )
-            changes.touch(conn, [article_id])
         self.notify(Changes(articles=frozenset({article_id}), highlights=frozenset({hid}), tags=bool(tag_names)))
         return self.get_highlight(hid)
 
@@ -454,8 +453,6 @@ class Library(LibraryReview):
             highlights.update(conn, highlight_id, utc_now(), color=new_color, note=note)
             if tag_names is not None:
                 tags_of.set_highlight_tags(conn, highlight_id, tag_names)
-            if note is not None or tag_names is not None:
-                changes.touch(conn, [old.article_id])
         self.notify(
             Changes(
                 articles=frozenset({old.article_id}),
@@ -471,7 +468,6 @@ class Library(LibraryReview):
         review = self.reviews.state(highlight_id)  # goes with the highlight (cascade), comes back with it
         with self._storage.transaction() as conn:
             highlights.delete(conn, highlight_id)
-            changes.touch(conn, [old.article_id])
 
         def restore() -> Changes:
             with self._storage.transaction():
@@ -495,7 +491,6 @@ class Library(LibraryReview):
                 conn, h.article_id, h.start, h.end, h.exact, h.prefix, h.suffix, color=h.color, note=h.note,
                 created=h.created, updated=h.updated, tags=h.tags, highlight_id=h.id,
             )
-            changes.touch(conn, [h.article_id])
 
     # -- notes -------------------------------------------------------------------------
     def notes(self, article_id: int) -> list[Note]:
@@ -515,7 +510,6 @@ class Library(LibraryReview):
         now = utc_now()
         with self._storage.transaction() as conn:
             nid = notes.insert(conn, article_id, body, now, now)
-            changes.touch(conn, [article_id])
         self.notify(Changes(articles=frozenset({article_id}), notes=True))
         return self.get_note(nid)
 
@@ -525,7 +519,6 @@ class Library(LibraryReview):
             return old
         with self._storage.transaction() as conn:
             notes.update(conn, note_id, body, utc_now())
-            changes.touch(conn, [old.article_id])
         self.notify(Changes(articles=frozenset({old.article_id}), notes=True))
         return self.get_note(note_id)
 
@@ -533,12 +526,10 @@ class Library(LibraryReview):
         old = self.get_note(note_id)
         with self._storage.transaction() as conn:
             notes.delete(conn, note_id)
-            changes.touch(conn, [old.article_id])
 
         def restore() -> Changes:
             with self._storage.transaction() as conn:
                 notes.insert(conn, old.article_id, old.body, old.created, old.updated, note_id=old.id)
-                changes.touch(conn, [old.article_id])
             return self.notify(Changes(articles=frozenset({old.article_id}), notes=True))
 
         self._undo.append(_UndoStep("delete note", restore))
@@ -550,7 +541,6 @@ class Library(LibraryReview):
         names = [normalize_tag(t) for t in tags]
         with self._storage.transaction() as conn:
             tags_of.tag_article(conn, article_id, names)
-            changes.touch(conn, [article_id])
         self.notify(Changes(articles=frozenset({article_id}), tags=True))
         return self.article_tags(article_id)
 
@@ -559,7 +549,6 @@ class Library(LibraryReview):
         names = [normalize_tag(t) for t in tags]
         with self._storage.transaction() as conn:
             tags_of.untag_article(conn, article_id, names)
-            changes.touch(conn, [article_id])
         self.notify(Changes(articles=frozenset({article_id}), tags=True))
         return self.article_tags(article_id)
 
@@ -576,7 +565,6 @@ class Library(LibraryReview):
             affected = tags_of.rename(conn, old_key, new_name)
             if affected is None:
                 raise InvalidInput(f"There is no tag '{old}'.")
-            changes.touch(conn, affected)
         return self.notify(Changes(articles=frozenset(affected), tags=True))
 
     merge_tags = rename_tag

@@ -37,12 +37,3 @@ def settings_path(home: Path | None = None) -> Path:
 
 def lock_path(home: Path | None = None) -> Path:
     return (home or data_dir()) / "reader.lock"
-
-
-def resources_dir() -> Path:
-    """The top-level ``resources/`` folder of the project (icons, themes, the sample)."""
-    return Path(__file__).resolve().parents[2] / "resources"
-
-
-def sample_article_path() -> Path:
-    return resources_dir() / "samples" / "atacms-news.txt"

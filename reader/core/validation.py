@@ -34,14 +34,14 @@ def locate_quote(text: str, quote: str, article_id: int, occurrence: int | None 
     Exact text first, then ignoring case and how whitespace runs. A quote found more than
     once is an error unless ``occurrence`` (1-based) says which one is meant.
     """
-    from reader.core import anchoring
+    from reader.core import selectors
 
     quote = quote.strip()
     if not quote:
         raise InvalidInput("The quote to highlight is empty.")
-    matches = [(s, s + len(quote)) for s in anchoring.find_quote(text, quote)]
+    matches = [(s, s + len(quote)) for s in selectors.find_quote(text, quote)]
     if not matches:
-        matches = anchoring.find_quote_loose(text, quote)
+        matches = selectors.find_quote_loose(text, quote)
     if not matches:
         raise QuoteNotFound(f"The quote '{_short(quote)}' is not in article {article_id}.")
     if occurrence is not None:

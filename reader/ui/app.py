@@ -6,7 +6,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from reader.core import paths
+from reader.core import paths, resource_files
 from reader.core.errors import ReaderError
 from reader.core.library import Library
 from reader.ui import theme as themes
@@ -45,7 +45,7 @@ def import_sample_on_first_start(library: Library, settings: QSettings) -> bool:
     if library.count():
         return False
     try:
-        library.add(paths.sample_article_path(), tags=["sample"])
+        library.add(resource_files.sample_article_path(), tags=["sample"])
     except ReaderError:
         return False
     return True

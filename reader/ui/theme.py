@@ -12,7 +12,7 @@ from functools import lru_cache
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-from reader.core import paths
+from reader.core import resource_files
 
 THEMES = ("light", "sepia", "dark")
 DEFAULT_THEME = "light"
@@ -98,9 +98,8 @@ def swatch_color(name: str) -> QColor:
 
 @lru_cache(maxsize=8)
 def stylesheet(theme: str) -> str:
-    path = paths.resources_dir() / "themes" / f"{theme}.qss"
     try:
-        return path.read_text(encoding="utf-8")
+        return resource_files.read_text("themes", f"{theme}.qss")
     except OSError:
         return ""
 
@@ -132,4 +131,4 @@ def apply_theme(app: QApplication, theme: str) -> None:
 
 
 def icon(name: str) -> QIcon:
-    return QIcon(str(paths.resources_dir() / "icons" / f"{name}.svg"))
+    return QIcon(str(resource_files.path("icons", f"{name}.svg")))

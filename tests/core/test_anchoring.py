@@ -12,17 +12,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from reader.core.anchoring import (
-    CONTEXT_CHARS,
     TINY_QUOTE_CHARS,
     Anchor,
     Selector,
     find_quote,
-    find_quote_loose,
     make_selector,
     reanchor,
     reanchor_all,
 )
-from reader.core.errors import InvalidInput
 from tests.core.anchoring_corpus import (
     CATEGORIES,
     SMALL_EDITS,
@@ -42,36 +39,6 @@ def select(text: str, quote: str) -> Selector:
 
 def found_text(text: str, anchor: Anchor | None) -> str | None:
     return None if anchor is None else text[anchor.start : anchor.end]
-
-
-# -- selectors and quote search ---------------------------------------------------
-
-
-def test_selector_keeps_the_quote_and_its_context_clipped_at_the_text_edges():
-    sel = make_selector(ARTICLE, 5, 20)
-    assert sel == Selector(5, 20, ARTICLE[5:20], ARTICLE[:5], ARTICLE[20 : 20 + CONTEXT_CHARS])
-    end = make_selector(ARTICLE, len(ARTICLE) - 3, len(ARTICLE))
-    assert (len(end.prefix), end.suffix) == (CONTEXT_CHARS, "")
-
-
-@pytest.mark.parametrize("start, end", [(-1, 4), (7, 7), (9, 3), (0, len(ARTICLE) + 1)])
-def test_selector_rejects_empty_or_outside_ranges_with_one_sentence(start, end):
-    with pytest.raises(InvalidInput, match=rf"^The range {start}\.\.{end} is not .*\.$"):
-        make_selector(ARTICLE, start, end)
-
-
-def test_find_quote_lists_every_occurrence_overlapping_ones_too():
-    assert len(find_quote(ARTICLE, "ATACMS")) == ARTICLE.count("ATACMS") == 6
-    assert find_quote("aaaa", "aa") == [0, 1, 2]
-    assert find_quote(ARTICLE, "") == []
-    assert find_quote(ARTICLE, "cruise missiles") == []
-
-
-def test_find_quote_loose_ignores_case_and_how_whitespace_runs():
-    text = "They may use Long-range   missiles\nin Russian territory."
-    (span,) = find_quote_loose(text, " long-range missiles in ")
-    assert text[span[0] : span[1]] == "Long-range   missiles\nin"
-    assert find_quote_loose(text, "  \n") == []
 
 
 # -- what the user sees after an edit ----------------------------------------------

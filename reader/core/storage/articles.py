@@ -1,7 +1,8 @@
 """Articles: metadata, the ``Document`` (as JSON) and its canonical text, reading state.
 
 Deleting is soft (``deleted_at``) so undo works within the session; the next start purges
-them (``changes.purge_soft_deleted``). Writers here stamp the change counter themselves.
+them (``changes.purge_soft_deleted``). Writers here stamp the change number in the same
+statement (see ``changes.py``; a trigger catches any that does not).
 """
 
 from __future__ import annotations
@@ -119,8 +120,8 @@ def insert(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
     _check(values, COLUMNS)
     cols = list(values)
     return conn.execute(
-        f"INSERT INTO articles ({', '.join(cols)}, change_seq) VALUES ({', '.join('?' * len(cols))}, ?)",
-        (*values.values(), changes.next_seq(conn)),
+        f"INSERT INTO articles ({', '.join(cols)}, change_seq) VALUES ({', '.join('?' * len(cols))}, {changes.PENDING})",
+        tuple(values.values()),
     ).lastrowid
 
 
@@ -132,8 +133,7 @@ def update_content(conn: sqlite3.Connection, article_id: int, values: dict[str, 
     if "text" in values:
         sets += ", reading_position = MIN(reading_position, ?)"
         params.append(len(values["text"]))
-    conn.execute(f"UPDATE articles SET {sets} WHERE id = ?", (*params, article_id))
-    changes.touch(conn, [article_id])
+    conn.execute(f"UPDATE articles SET {sets}, change_seq = {changes.PENDING} WHERE id = ?", (*params, article_id))
 
 
 def set_reading(conn: sqlite3.Connection, article_id: int, *, state: str, position: int | None = None) -> None:
@@ -147,8 +147,7 @@ def set_reading(conn: sqlite3.Connection, article_id: int, *, state: str, positi
 
 
 def soft_delete(conn: sqlite3.Connection, article_id: int, when: str) -> None:
-    conn.execute("UPDATE articles SET deleted_at = ? WHERE id = ?", (when, article_id))
-    changes.touch(conn, [article_id])
+    conn.execute(f"UPDATE articles SET deleted_at = ?, change_seq = {changes.PENDING} WHERE id = ?", (when, article_id))
 
 
 def undelete(conn: sqlite3.Connection, article_id: int) -> bool:
@@ -161,6 +160,5 @@ def undelete(conn: sqlite3.Connection, article_id: int) -> bool:
     ).fetchone()
     if clash:  # the same file was added again since: keep both, the old one unlinked
         conn.execute("UPDATE articles SET source_key = NULL WHERE id = ?", (article_id,))
-    conn.execute("UPDATE articles SET deleted_at = NULL WHERE id = ?", (article_id,))
-    changes.touch(conn, [article_id])
+    conn.execute(f"UPDATE articles SET deleted_at = NULL, change_seq = {changes.PENDING} WHERE id = ?", (article_id,))
     return True

@@ -1,8 +1,16 @@
 """The change counter that the search index follows, and tombstones of purged articles.
 
-Every change that search must see bumps a library-wide counter (``meta.change_seq``) and
-stamps the article with it (``articles.change_seq``); the index records the last number
-it has seen, so catching up after a crash is "index everything newer than that".
+Every change that search must see stamps the article with a sequence number
+(``articles.change_seq``); the library-wide counter (``meta.change_seq``) is the last
+number published. The index records the last number it has seen, so catching up after a
+crash is "index everything newer than that".
+
+One number per transaction: a write stamps its article with the *pending* number (the
+counter + 1), and ``publish()`` makes it the counter just before the transaction commits
+(``Storage.transaction`` calls it), so a commit is seen whole or not at all. Triggers
+(``CHANGE_TRIGGERS``, schema migration 4) stamp the article whenever its highlights, notes
+or tags change, so no writer can forget to; article rows are stamped in the statement that
+changes them (``articles.py``), which costs no second write of a row carrying the whole text.
 """
 
 from __future__ import annotations
@@ -11,17 +19,68 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+PENDING = "(SELECT value + 1 FROM meta WHERE key = 'change_seq')"
+"""SQL for the number this transaction's changes carry."""
+_CURRENT = "(SELECT value FROM meta WHERE key = 'change_seq')"
 
-def next_seq(conn: sqlite3.Connection) -> int:
-    conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'change_seq'")
-    return conn.execute("SELECT value FROM meta WHERE key = 'change_seq'").fetchone()[0]
+
+def _stamp(article_id: str) -> str:
+    return f"UPDATE articles SET change_seq = {PENDING} WHERE id = {article_id};"
 
 
-def touch(conn: sqlite3.Connection, article_ids: Iterable[int]) -> int:
-    """Mark articles as changed for search; returns the new sequence number."""
-    seq = next_seq(conn)
-    conn.executemany("UPDATE articles SET change_seq = ? WHERE id = ?", [(seq, i) for i in article_ids])
-    return seq
+def _unstamped(article_id: str) -> str:
+    # Asked of the (change_seq, id) index: reading change_seq from the row itself would
+    # walk the overflow pages of the article's whole text, for every highlight of a batch.
+    return (
+        f"WHEN NOT EXISTS (SELECT 1 FROM articles INDEXED BY articles_change_seq"
+        f" WHERE change_seq = {PENDING} AND id = {article_id})"
+    )
+
+
+def _trigger(name: str, event: str, article_id: str) -> str:
+    return f"CREATE TRIGGER {name} AFTER {event} {_unstamped(article_id)} BEGIN {_stamp(article_id)} END;\n"
+
+
+# Created by schema migration 4. Only the first change of an article in a transaction
+# rewrites its row; later ones find it stamped already.
+CHANGE_TRIGGERS = (
+    _trigger("highlights_inserted", "INSERT ON highlights", "NEW.article_id")
+    + _trigger("highlights_edited", "UPDATE OF exact, note ON highlights", "NEW.article_id")
+    + _trigger("highlights_deleted", "DELETE ON highlights", "OLD.article_id")
+    + _trigger("notes_inserted", "INSERT ON notes", "NEW.article_id")
+    + _trigger("notes_edited", "UPDATE OF body ON notes", "NEW.article_id")
+    + _trigger("notes_deleted", "DELETE ON notes", "OLD.article_id")
+    + _trigger("article_tags_inserted", "INSERT ON article_tags", "NEW.article_id")
+    + _trigger("article_tags_deleted", "DELETE ON article_tags", "OLD.article_id")
+    + _trigger("highlight_tags_inserted", "INSERT ON highlight_tags",
+               "(SELECT article_id FROM highlights WHERE id = NEW.highlight_id)")
+    + _trigger("highlight_tags_deleted", "DELETE ON highlight_tags",
+               "(SELECT article_id FROM highlights WHERE id = OLD.highlight_id)")
+    + f"""
+CREATE TRIGGER tags_renamed AFTER UPDATE OF name ON tags BEGIN
+    UPDATE articles SET change_seq = {PENDING} WHERE change_seq <= {_CURRENT} AND id IN (
+        SELECT article_id FROM article_tags WHERE tag_id = NEW.id
+        UNION SELECT h.article_id FROM highlight_tags ht JOIN highlights h ON h.id = ht.highlight_id
+        WHERE ht.tag_id = NEW.id);
+END;
+CREATE TRIGGER articles_edited AFTER UPDATE OF title, author, site, url, text, published, added, deleted_at
+    ON articles WHEN NEW.change_seq <= {_CURRENT} BEGIN {_stamp("NEW.id")} END;
+"""
+)
+
+
+def touch(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None:
+    """Mark articles as changed for search (the triggers do this for most writes)."""
+    conn.executemany(f"UPDATE articles SET change_seq = {PENDING} WHERE id = ?", [(i,) for i in article_ids])
+
+
+def publish(conn: sqlite3.Connection) -> None:
+    """Make the pending number the counter, if this transaction stamped anything."""
+    conn.execute(
+        "UPDATE meta SET value = value + 1 WHERE key = 'change_seq' AND ("
+        " EXISTS (SELECT 1 FROM articles WHERE change_seq > meta.value)"
+        " OR EXISTS (SELECT 1 FROM tombstones WHERE change_seq > meta.value))"
+    )
 
 
 def current_seq(conn: sqlite3.Connection) -> int:
@@ -60,11 +119,9 @@ def purge_soft_deleted(conn: sqlite3.Connection) -> None:
     """Remove soft-deleted articles for good, leaving a tombstone so the index drops them too."""
     from reader.core.storage import tags
 
-    seq = next_seq(conn)
     conn.execute(
         "INSERT OR REPLACE INTO tombstones (article_id, change_seq)"
-        " SELECT id, ? FROM articles WHERE deleted_at IS NOT NULL",
-        (seq,),
+        f" SELECT id, {PENDING} FROM articles WHERE deleted_at IS NOT NULL"
     )
     conn.execute("DELETE FROM articles WHERE deleted_at IS NOT NULL")
     tags.drop_unused(conn)

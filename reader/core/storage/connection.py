@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.errors import DataDirError, StorageError
+from reader.core.storage import changes
 
 
 class ConstraintError(StorageError):
@@ -167,6 +168,7 @@ class Storage:
                 raise
             self._depth = 0
             try:
+                changes.publish(self.conn)
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 try:

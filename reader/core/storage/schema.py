@@ -9,8 +9,8 @@ How to add a table (say, review state for highlights):
 1. append a migration to ``MIGRATIONS`` (never edit one that has shipped: users' databases
    already ran it). Create the table with ``REFERENCES ... ON DELETE CASCADE`` to its owner,
    so deleting a highlight or an article takes its rows along;
-2. if search must see the new data, its writers stamp the owning article through
-   ``changes.touch()`` (see ``storage/changes.py``);
+2. if search must see the new data, add triggers that stamp the owning article, like
+   ``changes.CHANGE_TRIGGERS`` (a migration of their own);
 3. put its SQL in a new module beside this one (``storage/review.py``): plain functions
    that take the connection, called by ``Library`` inside ``storage.transaction()``;
 4. add a case to ``tests/core/reliability/test_migrations.py`` (old data kept, backup made).
@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reader.core.errors import StorageError
+from reader.core.storage.changes import CHANGE_TRIGGERS
 
 if TYPE_CHECKING:
     from reader.core.storage.connection import Storage
@@ -143,6 +144,8 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX highlight_reviews_due ON highlight_reviews(due) WHERE discarded = 0;
     """,
+    # 4: the change counter kept by triggers, so no writer can forget to stamp an article.
+    CHANGE_TRIGGERS,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.storage import Storage, articles, changes
+from reader.core.storage import Storage, articles
 
 ROW = {
     "title": "T", "format": "text", "added": "2024-01-01T00:00:00+00:00", "updated": "2024-01-01T00:00:00+00:00",
@@ -27,12 +27,14 @@ def test_only_known_columns_reach_the_sql(store: Storage) -> None:
             articles.insert(conn, {**ROW, "title; DROP TABLE articles": 1})
 
 
-def test_every_write_stamps_the_change_counter(store: Storage) -> None:
+def test_every_write_stamps_the_article_with_its_transactions_number(store: Storage) -> None:
     with store.transaction() as conn:
         aid = articles.insert(conn, ROW)
-        first = changes.current_seq(conn)
+    first = store.current_seq()
+    with store.transaction() as conn:
         articles.update_content(conn, aid, {"text": "short", "word_count": 1})
-        second = changes.current_seq(conn)
+    second = store.current_seq()
+    with store.transaction() as conn:
         articles.soft_delete(conn, aid, "2024-02-01T00:00:00+00:00")
     assert 0 < first < second < store.current_seq()
     assert store.changed_since(second) == [(aid, store.current_seq())]

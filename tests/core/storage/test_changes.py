@@ -1,0 +1,112 @@
+"""The change counter search follows: one number per transaction, published at commit, and
+kept by triggers so that no writer can forget to stamp the article it changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.core.storage import Storage, articles, changes, highlights, notes, tags
+
+ROW = {
+    "title": "T", "format": "text", "added": "2024-01-01T00:00:00+00:00", "updated": "2024-01-01T00:00:00+00:00",
+    "content_hash": "h", "document": '{"blocks": []}', "text": "a long enough text", "word_count": 4,
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Storage(tmp_path / "library.sqlite3")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def two(store: Storage) -> tuple[int, int]:
+    with store.transaction() as conn:
+        return articles.insert(conn, ROW), articles.insert(conn, ROW)
+
+
+def stamped_by(store: Storage, write) -> list[int]:
+    """The articles a transaction running ``write(conn)`` stamped for search."""
+    before = store.current_seq()
+    with store.transaction() as conn:
+        write(conn)
+    assert store.current_seq() in (before, before + 1)  # one number for the whole transaction
+    return sorted(aid for aid, _ in store.changed_since(before))
+
+
+def test_a_transaction_gets_one_number_however_much_it_writes(store: Storage) -> None:
+    before = store.current_seq()
+    with store.transaction() as conn:
+        ids = [articles.insert(conn, ROW) for _ in range(3)]
+        notes.insert(conn, ids[0], "n", "t", "t")
+    assert store.current_seq() == before + 1
+    assert store.changed_since(before) == [(i, before + 1) for i in ids]
+
+
+def test_a_transaction_that_changes_nothing_search_sees_takes_no_number(store: Storage, two) -> None:
+    before = store.current_seq()
+    with store.transaction() as conn:
+        articles.set_reading(conn, two[0], state="done", position=3)
+    assert store.current_seq() == before and store.changed_since(before) == []
+
+
+def test_plain_sql_on_notes_highlights_and_tags_stamps_the_article(store: Storage, two) -> None:
+    """The triggers: whatever writes the row (even SQL that forgot), the index hears of it."""
+    a, b = two
+    assert stamped_by(store, lambda c: c.execute(
+        "INSERT INTO notes (article_id, body, created, updated) VALUES (?, 'x', 't', 't')", (a,))) == [a]
+    assert stamped_by(store, lambda c: c.execute("UPDATE notes SET body = 'y'")) == [a]
+    assert stamped_by(store, lambda c: c.execute("DELETE FROM notes")) == [a]
+    hid = None
+
+    def add_highlight(conn):
+        nonlocal hid
+        hid = highlights.insert(conn, b, 0, 1, "a", "", " long", color="yellow", note="", created="t", updated="t")
+
+    assert stamped_by(store, add_highlight) == [b]
+    assert stamped_by(store, lambda c: c.execute("UPDATE highlights SET note = 'why'")) == [b]
+    assert stamped_by(store, lambda c: c.execute("UPDATE highlights SET color = 'green'")) == []  # not searched
+    assert stamped_by(store, lambda c: tags.tag_highlight(c, hid, ["quoted"])) == [b]
+    assert stamped_by(store, lambda c: tags.tag_article(c, a, ["war"])) == [a]
+    assert stamped_by(store, lambda c: c.execute("UPDATE tags SET name = 'Quoted' WHERE key = 'quoted'")) == [b]
+    assert stamped_by(store, lambda c: highlights.delete(c, hid)) == [b]
+    assert stamped_by(store, lambda c: c.execute("UPDATE articles SET added = '2020-01-01' WHERE id = ?", (a,))) == [a]
+
+
+def test_merging_tags_stamps_the_articles_whose_tags_changed(store: Storage, two) -> None:
+    a, b = two
+    with store.transaction() as conn:
+        tags.tag_article(conn, a, ["war"])
+        tags.tag_article(conn, b, ["conflict"])
+    assert stamped_by(store, lambda c: tags.rename(c, "war", "conflict")) == [a]  # b's tags read the same
+
+
+def test_deleting_a_tag_stamps_the_articles_that_carried_it(store: Storage, two) -> None:
+    """Rows removed by ON DELETE CASCADE fire the triggers too."""
+    a, b = two
+    with store.transaction() as conn:
+        tags.tag_article(conn, a, ["war"])
+        tags.tag_article(conn, b, ["war"])
+    assert stamped_by(store, lambda c: c.execute("DELETE FROM tags WHERE key = 'war'")) == [a, b]
+
+
+def test_a_rolled_back_transaction_publishes_nothing(store: Storage, two) -> None:
+    before = store.current_seq()
+    with pytest.raises(RuntimeError):
+        with store.transaction() as conn:
+            notes.insert(conn, two[0], "gone", "t", "t")
+            raise RuntimeError("stop")
+    assert store.current_seq() == before and store.changed_since(before) == []
+
+
+def test_purged_articles_leave_a_tombstone_with_the_next_number(store: Storage, two) -> None:
+    with store.transaction() as conn:
+        articles.soft_delete(conn, two[0], "2024-02-01T00:00:00+00:00")
+    before = store.current_seq()
+    with store.transaction() as conn:
+        changes.purge_soft_deleted(conn)
+    assert store.current_seq() == before + 1
+    assert store.changed_since(before) == [(two[0], before + 1)]
