@@ -191,7 +191,8 @@ class ProgressBar:
 def cmd_add(args: argparse.Namespace) -> int:
     from reader.core.errors import ReaderError as _RE
 
-    with _open_library() as lib:
+    # A big import returns once its articles are readable; a detached process indexes them.
+    with _open_library(background_index=True) as lib:
         bar = ProgressBar("Importing") if len(args.paths) > 1 else None
         results = lib.add_many(args.paths, args.tag, progress=bar)
         status = EXIT_OK
@@ -346,10 +347,22 @@ def _marked(result: Any, bold: bool) -> str:
     return "".join(out)
 
 
+def _plain_note(note_html: str, bold: bool) -> str:
+    """A note snippet's <b>…</b> as bold (a terminal) or ** (a pipe), the rest unescaped."""
+    import html
+    import re
+
+    on, off = ("\x1b[1m", "\x1b[0m") if bold else ("**", "**")
+    return html.unescape(re.sub(r"</?b>", lambda m: off if m.group(0) == "</b>" else on, note_html))
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    with _open_library() as lib:
+    with _open_library(background_index=True) as lib:
         results = lib.search(query, limit=args.limit)
+        notice = getattr(results, "notice", None)
+        if notice:  # articles still being indexed, or a full disk: the results are partial
+            _err(notice)
         if args.json:
             _print_json([r.to_json() for r in results])
         else:
@@ -357,6 +370,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             for r in results:
                 print(f"{r.article_id}\t{r.title}\t[{', '.join(r.matched_in)}]")
                 print(f"    {_marked(r, bold)}")
+                if getattr(r, "note_snippet", None):
+                    print(f"    note: {_plain_note(r.note_snippet, bold)}")
         if not results:
             suggestion = getattr(results, "suggestion", None)
             _err(f"no article matches '{query}'" + (f"; did you mean '{suggestion}'?" if suggestion else "."))

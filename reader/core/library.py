@@ -57,6 +57,8 @@ Cancel = Callable[[], bool]
 """cancel(): True when the user asked to stop."""
 Listener = Callable[[Changes], None]
 
+ADD_BATCH = 250  # files stored per transaction by add_many
+
 
 @dataclass
 class _UndoStep:
@@ -67,11 +69,16 @@ class _UndoStep:
 class Library(LibraryReview):
     """A user's library in ``home`` (the data directory; ``READER_HOME`` by default)."""
 
-    def __init__(self, home: Path | str | None = None, *, search: bool = True, auto_index: bool = True):
+    def __init__(
+        self, home: Path | str | None = None, *, search: bool = True, auto_index: bool = True,
+        background_index: bool = False,
+    ):
         self.home = Path(home) if home is not None else paths.data_dir()
         self._storage = Storage(paths.database_path(self.home), backups=paths.backups_dir(self.home))
         self.search_enabled = search
         self.auto_index = auto_index
+        # Big imports hand their indexing to a detached process (the CLI; see search/background.py).
+        self.background_index = background_index
         self._index: Any = None
         self._listeners: list[Listener] = []
         self._undo: list[_UndoStep] = []
@@ -115,7 +122,7 @@ class Library(LibraryReview):
             return changes
         if self.auto_index and self.search_enabled and not changes.reading and not changes.review:
             try:
-                self.index_catch_up()
+                self._index_after_change()
             except Exception as exc:  # the change is committed; the index catches up next time
                 log.warning("the search index could not be updated (%s: %s); it will catch up later",
                             type(exc).__name__, exc)
@@ -217,16 +224,36 @@ class Library(LibraryReview):
         progress: Progress | None = None,
         cancel: Cancel | None = None,
     ) -> list[AddResult | ReaderError]:
-        """Import many inputs; one transaction each, so a bad file spoils nothing else.
+        """Import many inputs, stored a batch per transaction; a bad file spoils nothing else.
 
         Returns one entry per source handled: its result or the error that stopped it.
         Stops early when ``cancel()`` is true (already imported articles stay).
         """
         tag_names = [normalize_tag(t) for t in tags]
-        results: list[AddResult | ReaderError] = []
+        results: list[Any] = []  # AddResult | ReaderError, None until its batch is stored
         added: set[int] = set()
         updated: set[int] = set()
         total = len(sources)
+        parsed: list[tuple[int, ImportedArticle, str]] = []  # (slot in results, article, source key)
+
+        def store(batch: list[tuple[int, ImportedArticle, str]]) -> None:
+            # One transaction per batch: a commit waits for the disk (~20 ms), a file's
+            # import does not. A batch that fails is stored again file by file, so a bad
+            # one spoils nothing else and each failure names its file.
+            try:
+                with self._storage.transaction():
+                    stored = [(slot, self.store_imported(imp, tag_names, key)) for slot, imp, key in batch]
+            except ReaderError as exc:
+                if len(batch) == 1:
+                    results[batch[0][0]] = exc
+                else:
+                    for item in batch:
+                        store([item])
+                return
+            for slot, result in stored:
+                results[slot] = result
+                (added if result.status == "added" else updated).add(result.article_id)
+
         for i, source in enumerate(sources):
             if cancel is not None and cancel():
                 break
@@ -240,12 +267,16 @@ class Library(LibraryReview):
                     imported = import_url(name)
                 else:
                     imported = import_path(name)
-                result = self.store_imported(imported, tag_names, _source_key(name))
             except ReaderError as exc:
                 results.append(exc)
                 continue
-            results.append(result)
-            (added if result.status == "added" else updated).add(result.article_id)
+            results.append(None)  # filled in when its batch is stored
+            parsed.append((len(results) - 1, imported, _source_key(name)))
+            if len(parsed) >= ADD_BATCH:
+                store(parsed)
+                parsed = []
+        if parsed:
+            store(parsed)
         if progress:
             progress(len(results), total, "")
         if added or updated:
@@ -584,9 +615,24 @@ class Library(LibraryReview):
             return 0
         return self.index.catch_up(progress=progress, cancel=cancel)
 
+    def index_status(self) -> Any:
+        """How many articles wait to be indexed and whether a background indexer is at work
+        on them (``IndexStatus``), without opening the index: cheap enough for a status bar."""
+        from reader.core.search.status import index_status
+
+        return index_status(self.home, self._storage)
+
+    def _index_after_change(self) -> None:
+        from reader.core.search.follow import index_after_change
+
+        index_after_change(self)
+
     def search(self, query: str, limit: int = 20) -> list[Any]:
-        self.index_catch_up()
-        return self.index.search(query, limit=limit)
+        """Ranked results (``SearchResults``); ``results.pending`` and ``results.notice`` say
+        what is not in the index yet and why (see search/follow.py)."""
+        from reader.core.search.follow import search
+
+        return search(self, query, limit)
 
     def reindex(self, progress: Progress | None = None, cancel: Cancel | None = None) -> int:
         return self.index.rebuild(progress=progress, cancel=cancel)

@@ -19,6 +19,7 @@ from reader.core.errors import InvalidSearchQueryError
 from reader.core.importers import ImportedArticle
 from reader.core.library import Library
 from reader.core.search import SearchIndex
+from reader.core.search import writer as search_writer
 from reader.core.storage import changes
 from tests.conftest import raw_storage
 
@@ -362,7 +363,7 @@ def test_index_behind_sqlite_catches_up_at_open(tmp_path):
 
 
 def test_catch_up_reports_progress_and_can_be_cancelled(tmp_path, monkeypatch):
-    monkeypatch.setattr(search_mod, "BATCH", 2)
+    monkeypatch.setattr(search_writer, "BATCH", 2)
     home = tmp_path / "lib"
     with Library(home, auto_index=False) as lib:
         for i in range(7):
@@ -469,7 +470,7 @@ def test_lock_left_by_a_killed_process_does_not_block(tmp_path):
 
 
 def test_lock_held_by_a_live_process_delays_indexing_without_failing(tmp_path, monkeypatch):
-    monkeypatch.setattr(search_mod, "WRITER_TIMEOUT", 0.05)
+    monkeypatch.setattr(search_writer, "WRITER_TIMEOUT", 0.05)
     home = tmp_path / "lib"
     with Library(home) as lib:
         aid = add(lib, "Locked", ["Skuas chase other birds."])
@@ -513,8 +514,8 @@ def test_catch_up_on_a_worker_thread_while_searching(tmp_path):
 
 
 def test_small_segments_are_merged_when_idle(tmp_path, monkeypatch):
-    monkeypatch.setattr(search_mod, "MERGE_IDLE_SECONDS", 0.0)
-    monkeypatch.setattr(search_mod, "MERGE_FACTOR", 3)
+    monkeypatch.setattr(search_writer, "MERGE_IDLE_SECONDS", 0.0)
+    monkeypatch.setattr(search_writer, "MERGE_FACTOR", 3)
     with Library(tmp_path / "lib") as lib:
         aid = add(lib, "Merge", ["Fulmars glide low."])
         for i in range(4):
@@ -541,8 +542,8 @@ def test_searching_directly_without_catch_up(tmp_path):
 
 
 def test_bulk_indexing_in_two_processes(tmp_path, monkeypatch):
-    monkeypatch.setattr(search_mod, "BULK_THRESHOLD", 2)
-    monkeypatch.setattr(search_mod, "BULK_PROCS", 2)
+    monkeypatch.setattr(search_writer, "BULK_THRESHOLD", 2)
+    monkeypatch.setattr(search_writer, "BULK_PROCS", 2)
     with Library(tmp_path / "lib", auto_index=False) as lib:
         made = [add(lib, f"Seabird {i}", [f"Seabird {i} nests on the cliff with razorbills."]) for i in range(6)]
         assert lib.index_catch_up() == 6

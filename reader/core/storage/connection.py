@@ -228,3 +228,15 @@ class Storage:
 
         with self.read() as conn:
             return index_feed.texts(conn, ids)
+
+    def live_titles_and_texts(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        from reader.core.storage import index_feed
+
+        with self.read() as conn:
+            return index_feed.live_titles_and_texts(conn, ids)
+
+    def highlights_for_results(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        from reader.core.storage import index_feed
+
+        with self.read() as conn:
+            return index_feed.highlights_for_results(conn, ids)

@@ -24,6 +24,7 @@ class IndexRecord:
     added: str | None = None
     tags: tuple[str, ...] = ()
     highlights: tuple[str, ...] = ()
+    highlight_starts: tuple[int | None, ...] = ()  # where each highlight starts (None: orphan)
     highlight_notes: tuple[str, ...] = ()
     highlight_tags: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -46,7 +47,7 @@ def index_records(conn: sqlite3.Connection, ids: Sequence[int]) -> list[IndexRec
             f"SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id"
             f" WHERE at.article_id IN ({marks})", chunk))
         hl = conn.execute(
-            f"SELECT article_id, exact, note FROM highlights WHERE article_id IN ({marks}) ORDER BY start",
+            f"SELECT article_id, exact, note, start FROM highlights WHERE article_id IN ({marks}) ORDER BY start",
             chunk,
         ).fetchall()
         htags = _group(conn.execute(
@@ -55,9 +56,11 @@ def index_records(conn: sqlite3.Connection, ids: Sequence[int]) -> list[IndexRec
         notes = _group(conn.execute(
             f"SELECT article_id, body FROM notes WHERE article_id IN ({marks}) ORDER BY id", chunk))
         hl_text: dict[int, list[str]] = {}
+        hl_starts: dict[int, list[int | None]] = {}
         hl_notes: dict[int, list[str]] = {}
         for r in hl:
             hl_text.setdefault(r[0], []).append(r[1])
+            hl_starts.setdefault(r[0], []).append(r[3])
             if r[2]:
                 hl_notes.setdefault(r[0], []).append(r[2])
         for r in rows:
@@ -78,6 +81,7 @@ def index_records(conn: sqlite3.Connection, ids: Sequence[int]) -> list[IndexRec
                 added=r["added"],
                 tags=tuple(tags.get(aid, ())),
                 highlights=tuple(hl_text.get(aid, ())),
+                highlight_starts=tuple(hl_starts.get(aid, ())),
                 highlight_notes=tuple(hl_notes.get(aid, ())),
                 highlight_tags=tuple(sorted(set(htags.get(aid, ())))),
                 notes=tuple(notes.get(aid, ())),
@@ -98,6 +102,37 @@ def texts(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
         return {}
     marks = ",".join("?" * len(ids))
     return {r[0]: r[1] for r in conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", list(ids))}
+
+
+def live_titles_and_texts(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """(title, canonical text) of the live articles among ``ids`` (a page of search results)."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            f"SELECT id, title, text FROM articles WHERE deleted_at IS NULL AND id IN ({marks})", list(ids))
+    }
+
+
+def highlights_for_results(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """The placed highlights of ``ids`` (id, start, end, note, tags), by article, in text order:
+    a search match only in a highlight's quote, note or tags points at one of them."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    tags = _group(conn.execute(
+        f"SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id"
+        f" JOIN highlights h ON h.id = ht.highlight_id WHERE h.article_id IN ({marks})", list(ids)))
+    out: dict[int, list[dict[str, Any]]] = {}
+    for r in conn.execute(
+        f"SELECT id, article_id, start, end, note FROM highlights WHERE article_id IN ({marks})"
+        " AND start IS NOT NULL ORDER BY article_id, start", list(ids)
+    ):
+        out.setdefault(r[1], []).append(
+            {"id": r[0], "start": r[2], "end": r[3], "note": r[4] or "", "tags": tags.get(r[0], [])})
+    return out
 
 
 def _group(cursor: Iterable[Sequence[Any]]) -> dict[int, list[Any]]:

@@ -1,0 +1,390 @@
+"""Searching: parse, rewrite for speed, run, and turn hits into results with snippets;
+the fuzzy vocabulary and "did you mean"."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.analysis import Token
+
+from reader.core.errors import InvalidSearchQueryError, SearchError
+from reader.core.search import query as sq
+from reader.core.search.lifecycle import IndexLifecycle
+from reader.core.search.snippets import (
+    SearchResult,
+    SearchResults,
+    highlight_snippet,
+    make_snippet,
+    note_snippet,
+)
+
+log = logging.getLogger(__name__)
+
+WARM_DELAY_SECONDS = 1.0        # after the first search, build the fuzzy vocabulary in the background
+MATCH_FIELDS = ("title", "author", "site", "text", "highlight", "note", "tag", "url")
+# Terms of these fields carry character offsets into the article, which place the snippet.
+SNIPPET_FIELDS = ("text", "highlight")
+# What the user wrote on a highlight: a match only here points at that highlight.
+HIGHLIGHT_FIELDS = frozenset({"highlight", "note", "tag"})
+
+
+class IndexSearching(IndexLifecycle):
+    """Queries, results and suggestions (mixed into SearchIndex)."""
+
+    # -- searching -------------------------------------------------------------------------
+    def search(self, query: str, limit: int = 20) -> SearchResults:
+        """Ranked results for ``query`` in Whoosh's query language (see search_query)."""
+        text = sq.clean_query_text(query)
+        if not text:
+            raise InvalidSearchQueryError("The search query is empty.")
+        limit = max(1, int(limit))
+        self._warm_vocab_later()
+        try:
+            return self._search(text, limit, suggest=True)
+        except InvalidSearchQueryError:
+            raise
+        except Exception as exc:  # Whoosh and the OS report a damaged index in many ways
+            if not self._damaged():
+                raise SearchError(f"The search for '{sq.shown(text)}' failed: {exc}.") from exc
+        # The index broke under us (a truncated file): rebuild it from SQLite, then answer.
+        with self._write_lock:
+            self._reset("corrupt")
+            self._catch_up_locked(None, None)
+        return self._search(text, limit, suggest=True)
+
+    def _damaged(self) -> bool:
+        try:
+            with self._read_lock:
+                self._verify(self._searcher)
+            return False
+        except Exception:
+            return True
+
+    def _search(self, text: str, limit: int, suggest: bool) -> SearchResults:
+        self._refresh_if_newer()
+        with self._read_lock:
+            searcher = self._searcher
+            q = sq.parse(self._parsers, text)
+            q, date_queries = sq.split_date_filters(q)
+            if not date_queries and not sq.has_words(q):
+                raise InvalidSearchQueryError(f"The search query '{sq.shown(text)}' has no words to search for.")
+            sq.check_expansions(q, text)
+            reader = searcher.reader()
+            q = sq.QueryRewriter(reader, self._fuzzy_vocab, self._analyze).rewrite(q)
+            q = sq.use_tree_unions(q.normalize())
+            docfilter = self._date_filter(searcher, date_queries) if date_queries else None
+            if docfilter is not None and not docfilter:
+                return SearchResults([], total=0)
+            hits = self._run(searcher, q, limit, set(docfilter) if docfilter is not None else None)
+            results = self._results(searcher, q, hits)
+            if not results and suggest and not date_queries:
+                results.suggestion = self._suggest(searcher, text, q, limit)
+            return results
+
+    @staticmethod
+    def _run(searcher: Any, q: wq.Query, limit: int, docfilter: Any) -> tuple[list[tuple[int, float]], int]:
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return [], 0
+        r = searcher.search(q, limit=limit, filter=docfilter)
+        hits = [(docnum, score or 0.0) for score, docnum in r.top_n]
+        # Counting every match of a common word costs as much as the search: estimate it then.
+        total = r.scored_length() if r.scored_length() < limit else max(r.estimated_length(), limit)
+        return hits, total
+
+    def _date_filter(self, searcher: Any, date_queries: list[wq.Query]) -> frozenset[int]:
+        """Doc numbers passing every date condition, cached until the index changes.
+
+        Ranges are widened to whole days first ("now" moves every second, a day does not),
+        so a range typed again, or the same range with other words, is a cache hit."""
+        result: frozenset[int] | None = None
+        for dq in date_queries:
+            dq = _whole_days(dq)
+            key = (id(searcher), repr(dq))
+            docs = self._filters.get(key)
+            if docs is None:
+                docs = frozenset(searcher.docs_for_query(dq))
+                if len(self._filters) > 64:
+                    self._filters.clear()
+                self._filters[key] = docs
+            result = docs if result is None else result & docs
+        return result if result is not None else frozenset()
+
+    def _analyze(self, field_name: str, word: str) -> str | None:
+        if field_name not in self.schema:
+            return None
+        for tok in self.schema[field_name].analyzer(word, mode="query", removestops=False):
+            return tok.text
+        return None
+
+    def _fuzzy_vocab(self, reader: Any, field_name: str) -> list[dict[str, list[str]]]:
+        """Each segment's terms of ``field_name`` by first letter, built once per segment."""
+        out = []
+        for sub, _offset in reader.leaf_readers():
+            segment = getattr(sub, "segment", lambda: None)()
+            if segment is None:  # the empty index's reader: no terms
+                continue
+            key = (segment.segment_id(), field_name)
+            buckets = self._vocab.get(key)
+            if buckets is None:
+                buckets = self._vocab[key] = self._segment_vocab(sub, segment.segment_id(), field_name)
+            out.append(buckets)
+        return out
+
+    def _segment_vocab(self, reader: Any, segment_id: str, field_name: str) -> dict[str, list[str]]:
+        """A segment's terms by first letter, from its word list beside the segment (written
+        the first time, by whoever reads it first; Whoosh deletes it with the segment, whose
+        name it starts with). Reading a 10,000-article lexicon takes ~0.7 s; the list, ~20 ms."""
+        path = self.dir / f"{segment_id}.{field_name}.vocab"
+        try:
+            words = path.read_text("utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            words = None
+        if words is None:
+            buckets = _bucket_terms(reader, field_name)
+            try:  # a cache only: a full disk or a read-only folder just means no file
+                tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+                tmp.write_text("\n".join(w for bucket in buckets.values() for w in bucket), "utf-8")
+                os.replace(tmp, path)
+            except OSError:
+                pass
+            return buckets
+        buckets = {}
+        for word in words:
+            if word:
+                buckets.setdefault(word[0], []).append(word)
+        return buckets
+
+    def warm_vocabulary(self) -> None:
+        """Write every segment's word list now (the background indexer does, after its work)."""
+        with self._read_lock:
+            self._fuzzy_vocab(self._searcher.reader(), "text")
+
+    def _warm_vocab_later(self) -> None:
+        """Build the body's vocabulary (fuzzy words, did-you-mean) in the background once the
+        index is in use, so the first misspelt query does not pay ~0.5 s for it."""
+        if self._warm_thread is not None or self._closed:
+            return
+        self._warm_thread = threading.Thread(target=self._warm_vocab, name="search-vocab", daemon=True)
+        self._warm_thread.start()
+
+    def _warm_vocab(self) -> None:
+        from whoosh.reading import SegmentReader
+
+        if self._closing.wait(WARM_DELAY_SECONDS):
+            return
+        try:
+            for segment in self._ix._segments():
+                key = (segment.segment_id(), "text")
+                if self._closed or key in self._vocab or segment.doc_count_all() < 1:
+                    continue
+                # Its own reader: the searcher's may be closed by a refresh meanwhile.
+                reader = SegmentReader(self._ix.storage, self.schema, segment)
+                try:
+                    self._vocab.setdefault(key, self._segment_vocab(reader, segment.segment_id(), "text"))
+                finally:
+                    reader.close()
+        except Exception:  # a segment merged away meanwhile: it is built on first use instead
+            log.debug("warming the search vocabulary stopped", exc_info=True)
+
+    # -- results and snippets --------------------------------------------------------------
+    def _results(self, searcher: Any, q: wq.Query, run: tuple[list[tuple[int, float]], int]) -> SearchResults:
+        hits, total = run
+        if not hits:
+            return SearchResults([], total=0)
+        reader = searcher.reader()
+        ids = {docnum: int(searcher.stored_fields(docnum)["id"]) for docnum, _ in hits}
+        rows = self.storage.live_titles_and_texts(list(ids.values()))
+        docnums = sorted(d for d in ids if ids[d] in rows)
+        matched, spans = self._matches(reader, q, docnums)
+        # A hit found only in what the user wrote on a highlight points at that highlight.
+        in_highlights = [ids[d] for d in docnums if matched[d] & HIGHLIGHT_FIELDS and "text" not in matched[d]]
+        highlights = self.storage.highlights_for_results(in_highlights) if in_highlights else {}
+        terms = _terms_by_field(q) if highlights else {}
+        out = []
+        for docnum, score in hits:
+            aid = ids[docnum]
+            if aid not in rows:  # deleted in SQLite, not yet in the index
+                total -= 1
+                continue
+            title, body = rows[aid]
+            fields_hit = [f for f in MATCH_FIELDS if f in matched.get(docnum, ())]
+            tokens = spans.get(docnum, [])
+            found = self._which_highlight(highlights.get(aid, []), fields_hit, tokens, terms)
+            if found is None:
+                snippet, plain, marks, start, end = make_snippet(body, tokens)
+                out.append(SearchResult(aid, title, float(score), snippet, plain, marks, start, end, fields_hit))
+                continue
+            hl, note_spans = found
+            snippet, plain, marks, start, end = highlight_snippet(body, hl["start"], hl["end"], tokens)
+            note_html = note_snippet(hl["note"], note_spans) if note_spans else None
+            out.append(SearchResult(aid, title, float(score), snippet, plain, marks, start, end, fields_hit,
+                                    highlight_id=hl["id"], note_snippet=note_html))
+        return SearchResults(out, total=max(total, len(out)))
+
+    def _which_highlight(
+        self, highlights: list[dict[str, Any]], fields_hit: list[str], tokens: list[Token],
+        terms: dict[str, set[str]],
+    ) -> tuple[dict[str, Any], list[tuple[int, int]]] | None:
+        """The highlight a match lies in (its quote, then its note, then its tags), with the
+        note's matched words; None when the match is not a highlight's."""
+        if not highlights:
+            return None
+        if "highlight" in fields_hit:
+            for tok in tokens:
+                for hl in highlights:
+                    if hl["start"] <= tok.startchar < hl["end"]:
+                        return hl, self._note_spans(hl["note"], terms.get("note", set()))
+        if "note" in fields_hit:
+            for hl in highlights:
+                note_spans = self._note_spans(hl["note"], terms.get("note", set()))
+                if note_spans:
+                    return hl, note_spans
+        if "tag" in fields_hit:
+            wanted = terms.get("tag", set())
+            for hl in highlights:
+                words = {tok.text for tag in hl["tags"] for tok in self.schema["tag"].analyzer(tag)}
+                if words & wanted:
+                    return hl, []
+        return None
+
+    def _note_spans(self, note: str, wanted: set[str]) -> list[tuple[int, int]]:
+        if not note or not wanted:
+            return []
+        analyzer = self.schema["note"].analyzer
+        return [(t.startchar, t.endchar) for t in analyzer(note, chars=True) if t.text in wanted]
+
+    def _matches(
+        self, reader: Any, q: wq.Query, docnums: list[int]
+    ) -> tuple[dict[int, set[str]], dict[int, list[Token]]]:
+        """Which fields each hit matched in, and the matched tokens in its body (from the postings)."""
+        matched: dict[int, set[str]] = {d: set() for d in docnums}
+        spans: dict[int, list[Token]] = {d: [] for d in docnums}
+        if not docnums:
+            return matched, spans
+        seen: set[tuple[str, Any]] = set()
+        for fname, term in q.iter_all_terms():
+            if fname not in MATCH_FIELDS or not isinstance(term, str) or (fname, term) in seen:
+                continue
+            seen.add((fname, term))
+            tbytes = term.encode("utf-8")
+            try:
+                if (fname, tbytes) not in reader:
+                    continue
+                postings = reader.postings(fname, tbytes)
+            except Exception:
+                continue
+            # Body and highlight postings carry character offsets into the article: the
+            # snippet marks the words where they matched (a highlight's, not the same word elsewhere).
+            want_chars = fname in SNIPPET_FIELDS
+            if True:
+                for d in docnums:
+                    if not postings.is_active():
+                        break
+                    if postings.id() < d:
+                        postings.skip_to(d)
+                        if not postings.is_active():
+                            break
+                    if postings.id() != d:
+                        continue
+                    matched[d].add(fname)
+                    if want_chars:
+                        for _pos, s, e in postings.value_as("characters"):
+                            spans[d].append(Token(text=term, startchar=s, endchar=e, boost=1.0, matched=True))
+        return matched, spans
+
+    # -- did you mean ------------------------------------------------------------------------
+    def _suggest(self, searcher: Any, text: str, q: wq.Query, limit: int) -> str | None:
+        """A close spelling of the query's unknown words that finds something, or None."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        reader = searcher.reader()
+        words = list(sq._WORDS.finditer(text))
+        if not words or len(words) > 8:
+            return None
+        replacements: dict[int, str] = {}  # word index -> replacement stem
+        for i, m in enumerate(words):
+            word = m.group(0)
+            if word in ("AND", "OR", "NOT", "TO") or text[m.end():m.end() + 1] == ":":
+                continue
+            stem = self._analyze("text", word)
+            if not stem or any((f, stem.encode("utf-8")) in reader for f in ("text", "title")):
+                continue
+            best: tuple[int, int, str] | None = None
+            for buckets in self._fuzzy_vocab(reader, "text"):
+                for cand, dist, _ in process.extract(
+                    stem, buckets.get(stem[0], []), scorer=OSA.distance, score_cutoff=2, limit=10
+                ):
+                    freq = reader.doc_frequency("text", cand)
+                    key = (dist, -freq, cand)
+                    if best is None or key < best:
+                        best = key
+            if best is not None:
+                replacements[i] = best[2]
+        if not replacements:
+            return None
+        corrected = []
+        for i, m in enumerate(words):
+            corrected.append(replacements.get(i, m.group(0)))
+        corrected_text = " ".join(corrected)
+        try:
+            cq = sq.use_tree_unions(self._parsers.plain.parse(corrected_text).normalize())
+            hits, _ = self._run(searcher, cq, 1, None)
+        except Exception:
+            return None
+        if not hits:
+            return None
+        # Show the words as they are written in a matching article, not as stems.
+        docnum = hits[0][0]
+        aid = int(searcher.stored_fields(docnum)["id"])
+        body = self.storage.texts([aid]).get(aid, "")
+        _, spans = self._matches(reader, cq, [docnum])
+        surface = {tok.text: body[tok.startchar:tok.endchar].lower() for tok in spans.get(docnum, [])}
+        out, pos = [], 0
+        for i, m in enumerate(words):
+            if i in replacements:
+                stem = self._analyze("text", replacements[i]) or replacements[i]
+                out.append(text[pos:m.start()])
+                out.append(surface.get(stem, replacements[i]))
+                pos = m.end()
+        out.append(text[pos:])
+        suggestion = "".join(out)
+        return suggestion if suggestion != text else None
+
+
+
+def _terms_by_field(q: wq.Query) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for fname, term in q.iter_all_terms():
+        if isinstance(term, bytes):
+            term = term.decode("utf-8", "replace")
+        if isinstance(term, str):
+            out.setdefault(fname, set()).add(term)
+    return out
+
+
+def _bucket_terms(reader: Any, field_name: str) -> dict[str, list[str]]:
+    buckets: dict[str, list[str]] = {}
+    try:
+        for term in reader.lexicon(field_name):
+            word = term.decode("utf-8")
+            buckets.setdefault(word[0], []).append(word)
+    except Exception:  # not a text field
+        pass
+    return buckets
+
+
+def _whole_days(q: wq.Query) -> wq.Query:
+    if isinstance(q, wq.DateRange):
+        start = q.startdate.replace(hour=0, minute=0, second=0, microsecond=0) if q.startdate else None
+        end = q.enddate.replace(hour=23, minute=59, second=59, microsecond=999999) if q.enddate else None
+        return wq.DateRange(q.fieldname, start, end, q.startexcl, q.endexcl, boost=q.boost)
+    if q.is_leaf():
+        return q
+    return q.apply(_whole_days)
+
+
