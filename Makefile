@@ -4,7 +4,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test venv bench clean
+CORPUS := .cache/web-corpus
+
+.PHONY: run test venv bench clean corpus
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,7 +20,13 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(PY) -m reader.ui.launch
 
-test: $(STAMP)
+# Real saved web pages for the differential test, from PyPI source distributions (git-ignored).
+$(CORPUS)/.done: tests/core/importers/fetch_web_corpus.py | $(STAMP)
+	@$(PY) tests/core/importers/fetch_web_corpus.py $(CORPUS)
+
+corpus: $(CORPUS)/.done
+
+test: $(STAMP) corpus
 	$(VENV)/bin/ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -30,4 +38,4 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/pdf_bench.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .cache

@@ -61,8 +61,10 @@ def test_w3c_export_to_a_file(capsys: pytest.CaptureFixture[str], article: int, 
     code, out, _ = run(capsys, "export", "--all", "--format", "w3c", "-o", str(target))
     assert code == 0 and out == f"wrote {target}\n"
     doc = json.loads(target.read_text(encoding="utf-8"))
-    (annotation,) = doc["first"]["items"]
+    # The highlight, then the article's note (a note on the whole article has no selector).
+    annotation, note = doc["first"]["items"]
     assert annotation["target"]["selector"][1]["exact"] == "ATACMS missiles to defend"
+    assert "selector" not in note["target"] and note["id"].startswith("reader://note/")
 
 
 def test_json_round_trip_through_a_new_library(

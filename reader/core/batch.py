@@ -81,8 +81,8 @@ class Batch:
     def count_articles(self, *, with_deleted: bool = False) -> int:
         return articles.count(self._conn, with_deleted=with_deleted)
 
-    def article_briefs(self) -> list[tuple[int, str, str | None, str]]:
-        """(id, title, url, format) of every live article."""
+    def article_briefs(self) -> list[tuple[int, str, str | None, str, str | None]]:
+        """(id, title, url, format, author) of every live article."""
         return articles.briefs(self._conn)
 
     def article_text(self, article_id: int) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reader.core.annotation_imports import AnnotatedSource, iso_time, selectors_from
+from reader.core.annotation_imports.model import AnnotatedSource, iso_time, selectors_from
 
 
 def annotations_of(obj: Any) -> list[dict[str, Any]] | None:

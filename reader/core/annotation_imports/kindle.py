@@ -22,24 +22,34 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from reader.core.annotation_imports import AnnotatedSource, Clipping
+from reader.core.annotation_imports.model import AnnotatedSource, Clipping
 
 SEPARATOR = "=========="
+_META_DASHES = ("-", "–", "—")  # Russian Kindles start the meta line with an en dash
 # What Kindle writes instead of the text once a book's publisher limit on copying is hit.
 _CLIPPING_LIMIT = re.compile(r"^<\s*(you have reached the clipping limit|sie haben das markierungslimit|vous avez atteint)", re.I)
 
-_BOOKMARK_WORDS = ("bookmark", "lesezeichen", "signet", "marcador", "segnalibro", "bladwijzer", "ブックマーク", "书签", "закладка")
+_BOOKMARK_WORDS = (
+    "bookmark", "lesezeichen", "signet", "marcador", "segnalibro", "bladwijzer", "ブックマーク", "书签", "закладка",
+)
 _HIGHLIGHT_WORDS = (
     "highlight", "markierung", "surlignement", "subrayado", "evidenziazione", "destaque", "markering",
-    "ハイライト", "标注", "выделение", "clip this article",
+    "ハイライト", "标注", "выделение", "выделенный", "clip this article",
 )
 _NOTE_WORDS = ("note", "notiz", "nota", "notitie", "メモ", "笔记", "заметка")
+_CJK_WORDS = ("ブックマーク", "书签", "ハイライト", "标注", "メモ", "笔记")
+"""Words written without spaces around them ('位置No. 1300のメモ'): found anywhere."""
 
+_RANGE = r"(\d+)(?:\s*(?:-|–|—|t/m)\s*(\d+))?"
 _LOCATION = re.compile(
-    r"(?:location|loc\.|position|pos\.|emplacement|posicion|posizione|posicao|locatie|positie|位置no\.|位置|позиция)"
-    r"\s*(\d+)(?:\s*-\s*(\d+))?"
+    r"(?:location|loc\.|position|pos\.|emplacement|posicion|posizione|posicao|locatie|positie|место"
+    r"|位置\s*no\.|位置\s*#?)\s*" + _RANGE
 )
-_PAGE = re.compile(r"(?:page|seite|pagina|bladzijde|pag\.|страница|стр\.)\s*(\d+)(?:\s*-\s*(\d+))?")
+_PAGES = (
+    re.compile(r"(?:page|seite|pagina|bladzijde|pag\.|страниц\w*|стр\.)\s*" + _RANGE),
+    re.compile(_RANGE + r"\s*ページ"),  # 112ページ
+    re.compile(r"第\s*" + _RANGE + r"\s*页"),  # 第 112 页
+)
 
 _MONTH_NAMES = [
     ("january", "januar", "janvier", "enero", "gennaio", "janeiro", "januari"),
@@ -55,26 +65,41 @@ _MONTH_NAMES = [
     ("november", "novembre", "noviembre", "novembro"),
     ("december", "dezember", "decembre", "diciembre", "dicembre", "dezembro"),
 ]
-_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+# Russian writes the month in the genitive ('22 августа 2024 г. в 18:10:53'); folding takes the breve off 'й'.
+_RUSSIAN_MONTHS = (
+    ("января",), ("февраля",), ("марта",), ("апреля",), ("мая", "маи", "май"), ("июня",), ("июля",),
+    ("августа",), ("сентября",), ("октября",), ("ноября",), ("декабря",),
+)
+_MONTHS = {
+    name: number
+    for table in (_MONTH_NAMES, _RUSSIAN_MONTHS)
+    for number, names in enumerate(table, start=1)
+    for name in names
+}
 _TIME = r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?"
 _DATE_PATTERNS = [
     # Sunday, November 17, 2024 3:26:00 PM
     re.compile(rf"(?P<mon>[a-z]+)\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}}),?\s+(?:at\s+)?{_TIME}"),
     # Sonntag, 17. November 2024 15:26:00 / dimanche 17 novembre 2024 / 17 de noviembre de 2024
     re.compile(
-        rf"(?P<d>\d{{1,2}})\.?\s+(?:de\s+)?(?P<mon>[a-z]+)\.?\s+(?:de\s+)?(?P<y>\d{{4}}),?\s+"
-        rf"(?:(?:a las|as|um|om|alle|a|à)\s+)?{_TIME}"
+        rf"(?P<d>\d{{1,2}})\.?\s+(?:de\s+)?(?P<mon>[^\W\d_]+)\.?\s+(?:de\s+)?(?P<y>\d{{4}}|\d{{2}}),?\s+"
+        rf"(?:г\.\s*)?(?:(?:a las|as|um|om|alle|a|à|в)\s+)?{_TIME}"
     ),
     # 2024年11月17日日曜日 15:26:00 / 午後3:26:00
-    re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\D*?(?P<pm>午後|下午)?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"),
+    re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\D*?(?:(?P<pm>午後|下午)|(?P<am>午前|上午))?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"),
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})[ T](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"),
 ]
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents, so 'März', 'février' and 'Posición' match plain keys."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Lower case without accents, so 'März', 'février' and 'Posición' match plain keys;
+    kana keep their voicing marks ('ページ' stays 'ページ'), and full-width forms become plain."""
+    kept: list[str] = []
+    for c in unicodedata.normalize("NFKD", text.casefold()):
+        if unicodedata.combining(c) and kept and ord(kept[-1]) < 0x3000:
+            continue
+        kept.append(c)
+    return unicodedata.normalize("NFC", "".join(kept))
 
 
 def parse_kindle_date(text: str) -> str | None:
@@ -93,10 +118,12 @@ def parse_kindle_date(text: str) -> str | None:
             ampm = (parts.get("ampm") or "").replace(".", "").replace(" ", "")
             if ampm == "pm" and hour < 12 or parts.get("pm") and hour < 12:
                 hour += 12
-            elif ampm == "am" and hour == 12:
+            elif (ampm == "am" or parts.get("am")) and hour == 12:
                 hour = 0
             try:
-                when = datetime(int(parts["y"]), month, int(parts["d"]), hour, int(parts["mi"]), int(parts["s"] or 0))
+                year = int(parts["y"])
+                year += 2000 if year < 100 else 0  # Kindle for PC, 2012: 'Monday, 3 December 12 19:00:12'
+                when = datetime(year, month, int(parts["d"]), hour, int(parts["mi"]), int(parts["s"] or 0))
             except ValueError:
                 continue
             return when.isoformat()
@@ -146,12 +173,19 @@ def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
 
 
 def _kind(meta: str) -> str:
-    head = _fold(meta.split("|", 1)[0])
-    if any(w in head for w in _BOOKMARK_WORDS):
+    """Highlight, note or bookmark, from the meta line without its date (the last part):
+    Japanese names the kind after the page ('112ページ|位置No. 1300のメモ |作成日: ...')."""
+    segments = meta.split("|")
+    head = _fold(" | ".join(segments[:-1]) if len(segments) > 1 else meta)
+
+    def has(words: tuple[str, ...]) -> bool:
+        return any(w in head if w in _CJK_WORDS else re.search(rf"(?<!\w){w}", head) for w in words)
+
+    if has(_BOOKMARK_WORDS):
         return "bookmark"
-    if any(w in head for w in _HIGHLIGHT_WORDS):
+    if has(_HIGHLIGHT_WORDS):
         return "highlight"
-    if any(re.search(rf"(?<!\w){w}(?!\w)", head) for w in _NOTE_WORDS):
+    if any(w in head if w in _CJK_WORDS else re.search(rf"(?<!\w){w}(?!\w)", head) for w in _NOTE_WORDS):
         return "note"
     return "highlight"
 
@@ -167,7 +201,7 @@ def _describe(entry: _Entry) -> str:
 
 
 def looks_like_clippings(text: str) -> bool:
-    return SEPARATOR in text and re.search(r"^\ufeff?\s*-\s*\S.*\|", text, re.M) is not None
+    return SEPARATOR in text and re.search(r"^\ufeff?\s*[-–—]\s*\S.*\|", text, re.M) is not None
 
 
 def parse_clippings(text: str) -> list[AnnotatedSource]:
@@ -178,10 +212,10 @@ def parse_clippings(text: str) -> list[AnnotatedSource]:
         lines = [line.replace("\ufeff", "") for line in chunk.split("\n")]
         while lines and not lines[0].strip():
             lines.pop(0)
-        if len(lines) < 2 or not lines[1].lstrip().startswith("-"):
+        if len(lines) < 2 or not lines[1].lstrip().startswith(_META_DASHES):
             continue
         title, author = split_title_author(lines[0])
-        meta = lines[1].strip().lstrip("-").strip()
+        meta = lines[1].strip().lstrip("".join(_META_DASHES)).strip()
         body = "\n".join(lines[2:]).strip()
         folded = _fold(meta)
         segments = meta.split("|")
@@ -189,7 +223,7 @@ def parse_clippings(text: str) -> list[AnnotatedSource]:
             kind=_kind(meta),
             text=body,
             location=_span(_LOCATION.search(folded)),
-            page=_span(_PAGE.search(folded)),
+            page=_span(next(filter(None, (p.search(folded) for p in _PAGES)), None)),
             created=parse_kindle_date(segments[-1]) if len(segments) > 1 else parse_kindle_date(meta),
             order=order,
         )

@@ -2,17 +2,32 @@
 
 Columns: Highlight, Book Title, Book Author, Amazon Book ID, Note, Color, Tags, Location
 Type, Location, Highlighted at, Document tags. Tags are comma-separated.
+
+A note may begin with Readwise's inline tags (".h1", ".favorite .c1" followed by the note
+proper): those are tags, which the Tags column also lists; they are not kept in the note.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 
-from reader.core.annotation_imports import AnnotatedSource, Clipping, iso_time
+from reader.core.annotation_imports.model import AnnotatedSource, Clipping, iso_time
 from reader.core.errors import ImportFailed
 
 REQUIRED_COLUMNS = ("Highlight", "Book Title")
+_INLINE_TAG = re.compile(r"^\.([^\W\d_][\w-]*)(?=\s|$)\s*")  # a letter first: '.5 percent' is text
+
+
+def split_inline_tags(note: str) -> tuple[str, list[str]]:
+    """(note without its leading '.tag' words, those tags)."""
+    tags: list[str] = []
+    rest = note.strip()
+    while (m := _INLINE_TAG.match(rest)) is not None:
+        tags.append(m.group(1))
+        rest = rest[m.end():]
+    return rest.strip(), tags
 
 
 def looks_like_readwise(text: str) -> bool:
@@ -33,8 +48,8 @@ def parse_readwise_csv(text: str, shown: str) -> list[AnnotatedSource]:
     try:
         for row in reader:
             quote = (row.get("Highlight") or "").strip()
-            note = (row.get("Note") or "").strip()
-            if not quote and not note:
+            note, inline_tags = split_inline_tags(row.get("Note") or "")
+            if not quote and not note and not inline_tags:
                 continue
             title = (row.get("Book Title") or "").strip() or "Untitled (Readwise)"
             author = (row.get("Book Author") or "").strip()
@@ -51,7 +66,7 @@ def parse_readwise_csv(text: str, shown: str) -> list[AnnotatedSource]:
                 Clipping(
                     exact=quote,
                     note=note,
-                    tags=_split_tags(row.get("Tags")),
+                    tags=_unique(_split_tags(row.get("Tags")) + inline_tags),
                     color=(row.get("Color") or "").strip() or None,
                     created=when,
                     updated=when,
@@ -61,3 +76,8 @@ def parse_readwise_csv(text: str, shown: str) -> list[AnnotatedSource]:
     except csv.Error as exc:
         raise ImportFailed(f"{shown} is not a readable CSV file (line {reader.line_num}: {exc}).") from None
     return list(books.values())
+
+
+def _unique(tags: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [t for t in tags if not (t.casefold() in seen or seen.add(t.casefold()))]

@@ -5,8 +5,11 @@ holds one ``Annotation`` per highlight. Each targets the article (its URL when i
 one, else ``reader://article/ID``) through a ``TextPositionSelector`` (offsets into the
 article's canonical text; absent for an orphan) and a ``TextQuoteSelector``. The note is
 a ``TextualBody`` with purpose ``commenting`` (Markdown), each tag a ``TextualBody`` with
-purpose ``tagging``. What the model has no term for (the colour, the article's title
-and author) lives under Reader's own namespace, declared in a second ``@context``.
+purpose ``tagging``. A note on a whole article is an ``Annotation`` too, motivated by
+``commenting``, whose target is the article itself (no selector), so that an export read
+back with ``reader import-annotations`` loses none of them. What the model has no term
+for (the colour, the article's title and author) lives under Reader's own namespace,
+declared in a second ``@context``.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from reader.core.exporters import Cancel, Progress, article_link, each_article
-from reader.core.models import Article, Highlight
+from reader.core.models import Article, Highlight, Note
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -34,6 +37,21 @@ def highlight_id(h: Highlight) -> str:
     return f"reader://highlight/{h.id}"
 
 
+def note_id(n: Note) -> str:
+    return f"reader://note/{n.id}"
+
+
+def _article_target(article: Article) -> dict[str, Any]:
+    target: dict[str, Any] = {
+        "source": article.url or article_link(article.id),
+        "reader:article": article_link(article.id),
+        "reader:title": article.title,
+    }
+    if article.author:
+        target["reader:author"] = article.author
+    return target
+
+
 def annotation(article: Article, h: Highlight) -> dict[str, Any]:
     """One highlight as an Annotation (without @context: it inherits the collection's)."""
     selectors: list[dict[str, Any]] = []
@@ -44,14 +62,8 @@ def annotation(article: Article, h: Highlight) -> dict[str, Any]:
     if page is not None:  # a PDF: the page, as RFC 3778 fragment identifiers name it
         selectors.append({"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc3778",
                           "value": f"page={page}"})
-    target: dict[str, Any] = {
-        "source": article.url or article_link(article.id),
-        "selector": selectors,
-        "reader:article": article_link(article.id),
-        "reader:title": article.title,
-    }
-    if article.author:
-        target["reader:author"] = article.author
+    target = _article_target(article)
+    target["selector"] = selectors
     body: list[dict[str, Any]] = []
     if h.note.strip():
         body.append({"type": "TextualBody", "purpose": "commenting", "format": "text/markdown", "value": h.note})
@@ -70,6 +82,19 @@ def annotation(article: Article, h: Highlight) -> dict[str, Any]:
     return out
 
 
+def note_annotation(article: Article, n: Note) -> dict[str, Any]:
+    """A note on a whole article: its target is the article, without a selector."""
+    return {
+        "id": note_id(n),
+        "type": "Annotation",
+        "motivation": "commenting",
+        "created": _datetime(n.created),
+        "modified": _datetime(n.updated),
+        "body": [{"type": "TextualBody", "purpose": "commenting", "format": "text/markdown", "value": n.body}],
+        "target": _article_target(article),
+    }
+
+
 def annotation_collection(
     library: Library,
     article_ids: list[int] | None = None,
@@ -80,6 +105,7 @@ def annotation_collection(
     items: list[dict[str, Any]] = []
     for article in each_article(library, article_ids, progress=progress, cancel=cancel):
         items.extend(annotation(article, h) for h in sorted(article.highlights, key=lambda h: h.id))
+        items.extend(note_annotation(article, n) for n in sorted(article.notes, key=lambda n: n.id) if n.body.strip())
     scope = article_link(article_ids[0]) if article_ids is not None and len(article_ids) == 1 else "reader://library"
     return {
         "@context": CONTEXT,

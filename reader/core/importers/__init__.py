@@ -170,11 +170,23 @@ def import_bytes(
         raise ImportFailed(f"{shown} could not be imported: an internal error occurred ({type(exc).__name__}).") from None
     if article.document.is_empty():
         raise ImportFailed(f"{shown} has no readable text.")
+    clean_metadata(article, name)
     if url and not article.url:
         article.url = url
     if source_path and not article.source_path:
         article.source_path = source_path
     return article
+
+
+def clean_metadata(article: ImportedArticle, name: str) -> None:
+    """Title, author and site are text, cleaned as the body is (a page's og:title may hold
+    markup, which would reach the Markdown export); a title cleaned to nothing becomes the
+    file's name."""
+    from reader.core.importers.blocks import metadata_text
+
+    article.title = metadata_text(article.title) or metadata_text(Path(name.split("?", 1)[0]).stem) or "Untitled"
+    article.author = metadata_text(article.author) or None
+    article.site = metadata_text(article.site) or None
 
 
 def _dispatch(data: bytes, name: str, fmt: str, url: str | None) -> ImportedArticle:

@@ -34,6 +34,24 @@ def collapse(text: str) -> str:
     return _SPACE_RUN.sub(_one_space, _CONTROL.sub("", text)).strip(" " + _NBSP)
 
 
+_RAW_ELEMENT = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\1\s*>|$)", re.I | re.S)
+_MARKUP_TAG = re.compile(r"</?[A-Za-z!?/][^<>]*(?:>|$)")
+
+
+def metadata_text(value: str | None) -> str:
+    """A title, author, site or description as the body's text is: entities decoded,
+    markup removed (a script's or style's content with it), whitespace and control
+    characters squeezed. '&lt;script&gt;alert(1)&lt;/script&gt;' is nothing."""
+    import html
+
+    if not value:
+        return ""
+    text = html.unescape(str(value))
+    text = _RAW_ELEMENT.sub(" ", text)
+    text = _MARKUP_TAG.sub(" ", text)
+    return collapse(text)
+
+
 def clean_code(text: str) -> str:
     """A code block's text: line breaks normalised, controls removed, no blank ends."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")

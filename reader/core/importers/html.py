@@ -9,7 +9,6 @@ left into :class:`~reader.core.document.Block`\\ s. EPUB chapters go through the
 
 from __future__ import annotations
 
-import html as html_lib
 import json
 import logging
 import re
@@ -32,6 +31,7 @@ from reader.core.importers.blocks import (
     clean_code,
     collapse,
     drop_leading_title,
+    metadata_text,
     safe_url,
 )
 
@@ -130,8 +130,21 @@ def guard_nesting(markup: str, shown: str) -> str:
 # ---------------------------------------------------------------- sanitising
 
 
+_RUBY_PARENTHESIS = re.compile(r"<rp\b[^>]*>.*?</rp\s*>", re.S | re.I)
+_RUBY_TEXT = re.compile(r"<rt\b[^>]*>(.*?)(?:</rt\s*>|(?=<rt\b|</ruby\s*>))", re.S | re.I)
+
+
+def _ruby_reading(m: re.Match[str]) -> str:
+    reading = m.group(1)
+    wide = any(ord(c) >= 0x3000 for c in reading)  # a kana or CJK reading takes CJK brackets
+    return f"（{reading}）" if wide else f" ({reading})"
+
+
 def sanitize(markup: str, *, drop_furniture: bool = False) -> str:
-    """Only structural tags; only href on links and src/alt on images, http(s) only."""
+    """Only structural tags; only href on links and src/alt on images, http(s) only.
+    A ruby reading stays beside its base text, in brackets ('奇麗（きれい）'), not run into it."""
+    if "<rt" in markup or "<RT" in markup:
+        markup = _RUBY_TEXT.sub(_ruby_reading, _RUBY_PARENTHESIS.sub("", markup))
     drop = DANGEROUS_CONTENT_TAGS | (FURNITURE_TAGS if drop_furniture else set())
     return nh3.clean(
         markup,
@@ -433,7 +446,7 @@ def _choose_title(extracted: str, markup: str, blocks: list[Block]) -> str:
     if extracted and _SOCIAL_TITLE.search(head):
         return extracted
     m = _PAGE_TITLE.search(head)
-    page_title = collapse(html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(1)))) if m else ""
+    page_title = metadata_text(m.group(1)) if m else ""
     if not page_title or (extracted and extracted.casefold() in page_title.casefold()):
         return extracted or page_title
     parts = [p for p in _TITLE_SEPARATOR.split(page_title) if p.strip()]
@@ -442,6 +455,31 @@ def _choose_title(extracted: str, markup: str, blocks: list[Block]) -> str:
         if part.casefold() in headings:
             return part
     return extracted or page_title
+
+
+DATE_SEARCH_SECONDS = 3.0
+"""How long htmldate's extensive search (dateparser over the text nodes) may take."""
+
+
+def date_by_extensive_search(markup: str, url: str | None, params: dict[str, object]) -> datetime | None:
+    """htmldate's extensive search for a date in the page's text, bounded in time: past
+    :data:`DATE_SEARCH_SECONDS` the page keeps no date (the search thread is left to end)."""
+    import threading
+
+    from htmldate import find_date
+
+    found: list[str | None] = []
+
+    def search() -> None:
+        try:
+            found.append(find_date(markup[:LARGE_PAGE_CHARS], url=url, **{**params, "extensive_search": True}))
+        except Exception:  # a third-party parser on hostile input
+            log.debug("htmldate failed", exc_info=True)
+
+    worker = threading.Thread(target=search, name="reader-date-search", daemon=True)
+    worker.start()
+    worker.join(DATE_SEARCH_SECONDS)
+    return parse_date(found[0]) if found else None
 
 
 def _title_from_name(name: str) -> str:
@@ -496,6 +534,7 @@ def parse_html(text: str, name: str, url: str | None = None) -> ImportedArticle:
         body = getattr(extracted, "body", None)
         if body is not None and len(body):
             blocks = blocks_from_html(sanitize(_extracted_to_html(body)), base_url=base_url)
+    structured = blocks
     # Our own walk of the whole body (page furniture left out). When trafilatura found
     # nothing, or kept nearly all of it anyway (short pages, where it falls back to a
     # flat baseline), this walk is as clean and keeps the lists and headings.
@@ -512,13 +551,21 @@ def parse_html(text: str, name: str, url: str | None = None) -> ImportedArticle:
                 log.debug("metadata extraction failed on %s", shown, exc_info=True)
                 meta = None
 
-    title = _choose_title(collapse(getattr(meta, "title", None) or ""), markup, blocks)
+    if not too_big_for_extractor:
+        from reader.core.importers.coverage import never_less_than_trafilatura
+
+        left_out = frozenset(DANGEROUS_CONTENT_TAGS - {"title", "head", "meta", "link", "base"})
+        blocks = never_less_than_trafilatura(markup, blocks, [structured, whole_page], shown, left_out)
+
+    title = _choose_title(metadata_text(getattr(meta, "title", None)), markup, blocks)
     if not title:
         first_heading = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
         title = first_heading.text if first_heading else _title_from_name(name)
     blocks = drop_leading_title(blocks, title)
 
     published = parse_date(_jsonld_dates(markup)) or parse_date(getattr(meta, "date", None))
+    if published is None:  # the metadata gives none: look in the text, as trafilatura does
+        published = date_by_extensive_search(markup, base_url, date_params)
     page_url = getattr(meta, "url", None)
     article_url = url or (page_url if safe_url(page_url, None, ("http", "https")) else None)
     site = getattr(meta, "sitename", None) or getattr(meta, "hostname", None)
@@ -528,8 +575,8 @@ def parse_html(text: str, name: str, url: str | None = None) -> ImportedArticle:
         title=title,
         document=Document(tuple(blocks)),
         format="html",
-        author=collapse(getattr(meta, "author", None) or "") or None,
-        site=collapse(site or "") or None,
+        author=metadata_text(getattr(meta, "author", None)) or None,
+        site=metadata_text(site) or None,
         url=article_url,
         published=published,
     )

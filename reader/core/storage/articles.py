@@ -56,10 +56,11 @@ def live_ids(conn: sqlite3.Connection) -> list[int]:
     return [r[0] for r in conn.execute("SELECT id FROM articles WHERE deleted_at IS NULL ORDER BY id")]
 
 
-def briefs(conn: sqlite3.Connection) -> list[tuple[int, str, str | None, str]]:
-    """(id, title, url, format) of every live article, oldest first: what matching needs."""
-    rows = conn.execute("SELECT id, title, url, format FROM articles WHERE deleted_at IS NULL ORDER BY id")
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
+def briefs(conn: sqlite3.Connection) -> list[tuple[int, str, str | None, str, str | None]]:
+    """(id, title, url, format, author) of every live article, oldest first: what matching
+    needs (a book is its title and its author)."""
+    rows = conn.execute("SELECT id, title, url, format, author FROM articles WHERE deleted_at IS NULL ORDER BY id")
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
 def summaries(

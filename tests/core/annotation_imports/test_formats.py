@@ -94,7 +94,10 @@ def test_w3c_tags_bodies_and_a_bare_target_iri() -> None:
         "target": "https://example.org/essays/margins",  # the whole page: a note, not a highlight
     }
     _, (source,) = parse(json.dumps([tagging, ANNOTATION]))
-    assert [c.exact for c in source.clippings] == ["marked books"]
+    assert [c.exact for c in source.clippings if c.exact] == ["marked books"]
+    # The whole-page annotation is not a highlight: its IRI body is a note, its tag the page's.
+    (page_note,) = [c for c in source.clippings if not c.exact]
+    assert page_note.note == "https://example.org/some-resource" and source.tags == ["margins"]
 
 
 def test_w3c_collection_with_pages_not_embedded_holds_nothing_to_import() -> None:

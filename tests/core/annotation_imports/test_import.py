@@ -235,7 +235,7 @@ def test_a_missing_file_is_one_sentence(lib: Library, tmp_path: Path) -> None:
 
 def test_a_failure_halfway_writes_nothing(lib: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    original = annotation_imports._ImportRun._insert_highlight
+    original = annotation_imports.applying._ImportRun._insert_highlight
 
     def failing(self, conn, article_id, sel, clip):  # type: ignore[no-untyped-def]
         calls.append(1)
@@ -243,7 +243,7 @@ def test_a_failure_halfway_writes_nothing(lib: Library, tmp_path: Path, monkeypa
             raise ImportFailed("The disk went away.")
         return original(self, conn, article_id, sel, clip)
 
-    monkeypatch.setattr(annotation_imports._ImportRun, "_insert_highlight", failing)
+    monkeypatch.setattr(annotation_imports.applying._ImportRun, "_insert_highlight", failing)
     with pytest.raises(ImportFailed, match="The disk went away."):
         import_annotations(lib, write(tmp_path, "My Clippings.txt", MY_CLIPPINGS))
     assert lib.count() == 0 and highlight_count(lib) == 0

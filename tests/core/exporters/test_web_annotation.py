@@ -45,6 +45,18 @@ def check_extension_keys(obj: dict[str, Any], prefixes: set[str], known: set[str
             assert ":" in key and prefix in prefixes, f"undeclared property {key!r}"
 
 
+def check_selectors(selectors: Any) -> None:
+    assert isinstance(selectors, list) and selectors
+    for s in selectors:
+        if s["type"] == "TextPositionSelector":
+            assert set(s) == {"type", "start", "end"}
+            assert isinstance(s["start"], int) and isinstance(s["end"], int) and 0 <= s["start"] <= s["end"]
+        else:
+            assert s["type"] == "TextQuoteSelector"
+            assert set(s) <= {"type", "exact", "prefix", "suffix"} and isinstance(s["exact"], str) and s["exact"]
+            assert isinstance(s.get("prefix", ""), str) and isinstance(s.get("suffix", ""), str)
+
+
 def check_annotation(a: dict[str, Any], prefixes: set[str]) -> None:
     assert IRI.match(a["id"]), "an Annotation MUST have exactly one IRI id"
     assert a["type"] == "Annotation"
@@ -56,16 +68,10 @@ def check_annotation(a: dict[str, Any], prefixes: set[str]) -> None:
     target = a["target"]
     assert IRI.match(target["source"])
     check_extension_keys(target, prefixes, {"source", "selector"})
-    selectors = target["selector"]
-    assert isinstance(selectors, list) and selectors
-    for s in selectors:
-        if s["type"] == "TextPositionSelector":
-            assert set(s) == {"type", "start", "end"}
-            assert isinstance(s["start"], int) and isinstance(s["end"], int) and 0 <= s["start"] <= s["end"]
-        else:
-            assert s["type"] == "TextQuoteSelector"
-            assert set(s) <= {"type", "exact", "prefix", "suffix"} and isinstance(s["exact"], str) and s["exact"]
-            assert isinstance(s.get("prefix", ""), str) and isinstance(s.get("suffix", ""), str)
+    if a["id"].startswith("reader://note/"):  # a note on the whole article: no selector
+        assert "selector" not in target and a["motivation"] == "commenting" and len(a["body"]) == 1
+    else:
+        check_selectors(target["selector"])
     for body in a.get("body", []):
         assert body["type"] == "TextualBody" and isinstance(body["value"], str)
         assert body["purpose"] in MOTIVATIONS
@@ -85,14 +91,21 @@ def check_collection(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return items
 
 
+def highlights_of(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [a for a in items if a["id"].startswith("reader://highlight/")]
+
+
 def test_export_has_the_shape_the_model_requires(filled: Filled) -> None:
     items = check_collection(json.loads(export_web_annotations(filled.lib)))
-    assert len(items) == 3
+    assert len(highlights_of(items)) == 3
+    notes = [a for a in items if a["id"].startswith("reader://note/")]
+    assert [n["body"][0]["value"] for n in notes] == ["Compare with *How to Read a Book*.", "Second thought."]
+    assert len(items) == 5
 
 
 def test_selectors_point_at_the_highlighted_text(filled: Filled) -> None:
     text = filled.lib.get(filled.essay).text
-    items = check_collection(json.loads(export_web_annotations(filled.lib, [filled.essay])))
+    items = highlights_of(check_collection(json.loads(export_web_annotations(filled.lib, [filled.essay]))))
     anchored = [a for a in items if len(a["target"]["selector"]) == 2]
     assert len(anchored) == 2
     for a in anchored:
@@ -104,7 +117,7 @@ def test_selectors_point_at_the_highlighted_text(filled: Filled) -> None:
 
 
 def test_note_tags_colour_and_motivation(filled: Filled) -> None:
-    items = check_collection(json.loads(export_web_annotations(filled.lib, [filled.essay])))
+    items = highlights_of(check_collection(json.loads(export_web_annotations(filled.lib, [filled.essay]))))
     by_exact = {a["target"]["selector"][-1]["exact"]: a for a in items}
     noted = by_exact["marked books for as long"]
     assert noted["motivation"] == "commenting" and noted["reader:color"] == "green"
@@ -118,7 +131,7 @@ def test_note_tags_colour_and_motivation(filled: Filled) -> None:
 
 
 def test_an_orphan_keeps_only_its_quote_selector(filled: Filled) -> None:
-    items = check_collection(json.loads(export_web_annotations(filled.lib, [filled.essay])))
+    items = highlights_of(check_collection(json.loads(export_web_annotations(filled.lib, [filled.essay]))))
     orphan = next(a for a in items if a["target"]["selector"][-1]["exact"] == "Keep the quote short.")
     assert [s["type"] for s in orphan["target"]["selector"]] == ["TextQuoteSelector"]
 
