@@ -3,7 +3,8 @@ the only writer.
 
 Each mutation is one SQLite transaction, bumps the change counter that the search index
 follows, and tells subscribers what it changed (a :class:`Changes`), so views refresh only
-that. Destructive actions push an undo step; ``undo()`` takes back the last one. Work that
+that. Tags, search and review are mixins of their own (``library_tags``, ``library_search``,
+``library_review``). Destructive actions push an undo step; ``undo()`` takes back the last one. Work that
 writes a lot at once (a restore, an annotation import) goes through ``batch()``: one
 transaction, one notification. The SQL is in ``reader.core.storage``; storing an imported
 article is in ``imported_articles``; the input rules are in ``validation``.
@@ -35,6 +36,8 @@ from reader.core.imported_articles import content_hash
 from reader.core.imported_articles import source_key as _source_key
 from reader.core.importers import ImportedArticle, import_path, is_url
 from reader.core.library_review import LibraryReview
+from reader.core.library_search import LibrarySearch
+from reader.core.library_tags import LibraryTags
 from reader.core.models import (
     READING_STATES,
     AddResult,
@@ -66,7 +69,7 @@ class _UndoStep:
     run: Callable[[], Changes]
 
 
-class Library(LibraryReview):
+class Library(LibraryTags, LibrarySearch, LibraryReview):
     """A user's library in ``home`` (the data directory; ``READER_HOME`` by default)."""
 
     def __init__(
@@ -535,49 +538,6 @@ class Library(LibraryReview):
         self._undo.append(_UndoStep("delete note", restore))
         return self.notify(Changes(articles=frozenset({old.article_id}), notes=True))
 
-    # -- tags --------------------------------------------------------------------------
-    def tag(self, article_id: int, *tags: str) -> tuple[str, ...]:
-        self._article_row(article_id)
-        names = [normalize_tag(t) for t in tags]
-        with self._storage.transaction() as conn:
-            tags_of.tag_article(conn, article_id, names)
-        self.notify(Changes(articles=frozenset({article_id}), tags=True))
-        return self.article_tags(article_id)
-
-    def untag(self, article_id: int, *tags: str) -> tuple[str, ...]:
-        self._article_row(article_id)
-        names = [normalize_tag(t) for t in tags]
-        with self._storage.transaction() as conn:
-            tags_of.untag_article(conn, article_id, names)
-        self.notify(Changes(articles=frozenset({article_id}), tags=True))
-        return self.article_tags(article_id)
-
-    def all_tags(self) -> list[tuple[str, int]]:
-        """Every tag with the number of articles and highlights that carry it, by name."""
-        with self._storage.read() as conn:
-            return tags_of.all_with_counts(conn)
-
-    def rename_tag(self, old: str, new: str) -> Changes:
-        """Rename a tag everywhere; renaming onto an existing tag merges the two."""
-        old_key = normalize_tag(old).casefold()
-        new_name = normalize_tag(new)
-        with self._storage.transaction() as conn:
-            affected = tags_of.rename(conn, old_key, new_name)
-            if affected is None:
-                raise InvalidInput(f"There is no tag '{old}'.")
-        return self.notify(Changes(articles=frozenset(affected), tags=True))
-
-    merge_tags = rename_tag
-
-    def tag_highlight(self, highlight_id: int, *tags: str) -> Highlight:
-        h = self.get_highlight(highlight_id)
-        return self.update_highlight(highlight_id, tags=[*h.tags, *tags])
-
-    def untag_highlight(self, highlight_id: int, *tags: str) -> Highlight:
-        h = self.get_highlight(highlight_id)
-        drop = {normalize_tag(t).casefold() for t in tags}
-        return self.update_highlight(highlight_id, tags=[t for t in h.tags if t.casefold() not in drop])
-
     # -- reading position and state ------------------------------------------------------
     def set_reading_position(self, article_id: int, position: int) -> None:
         row = self._article_row(article_id)
@@ -598,44 +558,6 @@ class Library(LibraryReview):
         with self._storage.transaction() as conn:
             articles.set_reading(conn, article_id, state=state)
         self.notify(Changes(articles=frozenset({article_id}), reading=True))
-
-    # -- search ------------------------------------------------------------------------
-    @property
-    def index(self) -> Any:
-        """The search index, opened (and repaired if needed) on first use."""
-        if self._index is None:
-            from reader.core.search import SearchIndex
-
-            self._index = SearchIndex(paths.index_dir(self.home), self._storage)
-        return self._index
-
-    def index_catch_up(self, progress: Progress | None = None, cancel: Cancel | None = None) -> int:
-        """Bring the index up to date with SQLite; returns how many articles it (re)indexed."""
-        if not self.search_enabled:
-            return 0
-        return self.index.catch_up(progress=progress, cancel=cancel)
-
-    def index_status(self) -> Any:
-        """How many articles wait to be indexed and whether a background indexer is at work
-        on them (``IndexStatus``), without opening the index: cheap enough for a status bar."""
-        from reader.core.search.status import index_status
-
-        return index_status(self.home, self._storage)
-
-    def _index_after_change(self) -> None:
-        from reader.core.search.follow import index_after_change
-
-        index_after_change(self)
-
-    def search(self, query: str, limit: int = 20) -> list[Any]:
-        """Ranked results (``SearchResults``); ``results.pending`` and ``results.notice`` say
-        what is not in the index yet and why (see search/follow.py)."""
-        from reader.core.search.follow import search
-
-        return search(self, query, limit)
-
-    def reindex(self, progress: Progress | None = None, cancel: Cancel | None = None) -> int:
-        return self.index.rebuild(progress=progress, cancel=cancel)
 
 
 __all__ = ["MAX_TAG_CHARS", "ImportFailed", "Library", "content_hash", "normalize_color", "normalize_tag"]
