@@ -245,13 +245,17 @@ class _Anchorer:
 
     def has_near_context(self, sel: Selector, start: int, end: int) -> bool:
         """Whether the nearest SAME_RUN_CHARS characters of context (or all, if fewer)
-        are unchanged on both sides: not merely a line break, as for any paragraph."""
+        are unchanged on both sides: not merely a line break, as for any paragraph.
+
+        A side the selector has none of (the quote began or ended the text) is unchanged
+        only if the match is at that edge of the text too, as in ``context_score``.
+        """
         text = self.text
         near_prefix = sel.prefix[-SAME_RUN_CHARS:]
         near_suffix = sel.suffix[:SAME_RUN_CHARS]
         return (
-            text[max(0, start - len(near_prefix)) : start] == near_prefix
-            and text[end : end + len(near_suffix)] == near_suffix
+            (text[max(0, start - len(near_prefix)) : start] == near_prefix if near_prefix else start == 0)
+            and (text[end : end + len(near_suffix)] == near_suffix if near_suffix else end == len(text))
         )
 
     @staticmethod

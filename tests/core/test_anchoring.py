@@ -247,3 +247,14 @@ def test_any_edit_gives_an_orphan_or_a_range_inside_the_new_text(args, inserted,
     new = text[:cut] + inserted + text[cut + removed :]
     anchor = reanchor(new, sel)
     assert anchor is None or (0 <= anchor.start < anchor.end <= len(new) and anchor.method in ("position", "quote", "fuzzy"))
+
+
+def test_a_quote_that_ended_the_text_is_not_taken_for_look_alike_text_inserted_before_it():
+    # Found by Hypothesis: the quote ended the text, so it has no suffix; text inserted just
+    # before it, sharing some of its characters, was taken for "the quote changed in its own
+    # place" because a missing side counted as unchanged wherever the match was.
+    text = "\x06\x17\x98ÖCý\U00031b12\x13Ö6D\U000435e8è®L\x14¿"
+    sel = make_selector(text, 12, 17)
+    for inserted in ("\x14è Ö\x06Ö", "L®6L "):
+        new = text[:12] + inserted + text[12:]
+        assert reanchor(new, sel) == Anchor(12 + len(inserted), 17 + len(inserted), "quote")
