@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from reader.core.storage import Storage, articles
-
-ROW = {
-    "title": "T", "format": "text", "added": "2024-01-01T00:00:00+00:00", "updated": "2024-01-01T00:00:00+00:00",
-    "content_hash": "h", "document": '{"blocks": []}', "text": "a long enough text", "word_count": 4,
-}
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Storage(tmp_path / "library.sqlite3")
-    yield s
-    s.close()
+from tests.core.storage.conftest import ROW
 
 
 def test_only_known_columns_reach_the_sql(store: Storage) -> None:

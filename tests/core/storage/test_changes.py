@@ -3,23 +3,10 @@ kept by triggers so that no writer can forget to stamp the article it changed.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from reader.core.storage import Storage, articles, changes, highlights, notes, tags
-
-ROW = {
-    "title": "T", "format": "text", "added": "2024-01-01T00:00:00+00:00", "updated": "2024-01-01T00:00:00+00:00",
-    "content_hash": "h", "document": '{"blocks": []}', "text": "a long enough text", "word_count": 4,
-}
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Storage(tmp_path / "library.sqlite3")
-    yield s
-    s.close()
+from tests.core.storage.conftest import ROW
 
 
 @pytest.fixture

@@ -12,13 +12,6 @@ from reader.core.errors import DataDirError, StorageError
 from reader.core.storage import SCHEMA_VERSION, ConstraintError, Storage, articles, notes
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Storage(tmp_path / "library.sqlite3")
-    yield s
-    s.close()
-
-
 def one_article(store: Storage) -> int:
     with store.transaction() as conn:
         return articles.insert(conn, {
