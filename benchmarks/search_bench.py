@@ -146,13 +146,15 @@ def query_sets(corpus: Corpus, texts: list[str], titles: list[str], rnd: random.
 class Fts5:
     """The same documents in SQLite FTS5 (porter unicode61), with snippet()."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, create: bool = True):
         self.conn = sqlite3.connect(path)
+        self.terms: dict[str, list[str]] | None = None
+        if not create:
+            return
         self.conn.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='porter unicode61')")
         self.conn.execute("CREATE TABLE meta (id INTEGER PRIMARY KEY, added TEXT)")
         self.conn.execute("CREATE INDEX meta_added ON meta(added)")
         self.conn.execute("CREATE VIRTUAL TABLE vocab USING fts5vocab(docs, 'row')")
-        self.terms: dict[str, list[str]] | None = None
 
     def load(self, rows: list[tuple[int, str, str, str]]) -> float:
         t = time.perf_counter()
@@ -165,9 +167,11 @@ class Fts5:
         snippet = "snippet(docs, 1, '<b>', '</b>', '…', 24)"
         if kind == "date range":
             word, since = expr.split("\x00")
+            # A join, so SQLite walks the word's matches and looks each date up by primary key
+            # (``rowid IN (SELECT ...)`` made it test the whole date range per match).
             return self.conn.execute(
-                f"SELECT rowid, title, {snippet} FROM docs WHERE docs MATCH ? AND rowid IN"
-                " (SELECT id FROM meta WHERE added >= ?) ORDER BY rank LIMIT 10", (word, since)).fetchall()
+                f"SELECT docs.rowid, title, {snippet} FROM docs JOIN meta ON meta.id = docs.rowid"
+                " WHERE docs MATCH ? AND meta.added >= ? ORDER BY rank LIMIT 10", (word, since)).fetchall()
         if kind == "fuzzy~":
             # FTS5 has no fuzzy match: expand against its vocabulary as an application would.
             from rapidfuzz import process
@@ -219,13 +223,63 @@ def reader_run(env: dict[str, str], *args: str) -> tuple[float, subprocess.Compl
     return (time.perf_counter() - t) * 1000, done
 
 
+def time_queries(lib, fts: Fts5, queries: dict[str, list[tuple[str, str]]]) -> dict[str, tuple[list[float], list[float], int]]:
+    results: dict[str, tuple[list[float], list[float], int]] = {}
+    for kind in KINDS:
+        ours, theirs, hits = [], [], 0
+        for wq, _fq in queries[kind]:
+            lib.search(wq, limit=10)  # warm: the first query of a kind builds caches once
+        for wq, fq in queries[kind]:
+            runs = [timed(lib.search, wq, 10) for _ in range(3)]  # best of 3, for both engines
+            ours.append(min(ms for ms, _ in runs))
+            hits += bool(runs[0][1])
+            if not runs[0][1] and os.environ.get("BENCH_VERBOSE"):
+                print(f"  nothing found for {wq!r}", flush=True)
+            theirs.append(min(timed(fts.search, kind, fq)[0] for _ in range(3)))
+        results[kind] = (ours, theirs, hits)
+    return results
+
+
+def print_query_table(results: dict[str, tuple[list[float], list[float], int]], n: int, version: str) -> None:
+    print(f"| kind (N={n:,}, Whoosh {version}) | p50 ms | p95 ms | FTS5 p50 | FTS5 p95 | p95 ratio | found |")
+    print("|---|---|---|---|---|---|---|")
+    for kind in KINDS:
+        ours, theirs, hits = results[kind]
+        print(f"| {kind} | {statistics.median(ours):.1f} | {pct(ours, 95):.1f} | {statistics.median(theirs):.1f} |"
+              f" {pct(theirs, 95):.1f} | {pct(ours, 95) / max(pct(theirs, 95), 0.01):.1f}x | {hits}/{len(ours)} |")
+
+
+def queries_only(tmp: Path, n: int) -> int:
+    """Step 4 alone, on a library and FTS5 file kept by an earlier run (for tuning queries)."""
+    import whoosh
+
+    from reader.core.library import Library
+
+    home = tmp / "home"
+    os.environ["READER_HOME"] = str(home)
+    corpus = Corpus(n)
+    lib = Library(home, auto_index=False)
+    texts = [r[0] for r in lib._storage.query("SELECT text FROM articles LIMIT 500")]
+    titles = [r[0] for r in lib._storage.query("SELECT title FROM articles ORDER BY id")]
+    queries = query_sets(corpus, texts, titles, random.Random(5))
+    fts = Fts5(tmp / "fts.sqlite3", create=False)
+    print(f"# queries only: N={n:,}, load {os.getloadavg()[0]:.1f}")
+    print_query_table(time_queries(lib, fts, queries), n, whoosh.versionstring())
+    lib.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10_000, help="articles to generate (default 10,000)")
     ap.add_argument("--large", action="store_true", help="100,000 articles")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     ap.add_argument("--whoosh", metavar="DIR", help="put this folder first on the path (another Whoosh)")
+    ap.add_argument("--queries-only", metavar="DIR",
+                    help="time only the in-process queries, on a folder kept by an earlier --keep run of the same N")
     args = ap.parse_args(argv)
+    if args.queries_only:
+        return queries_only(Path(args.queries_only), 100_000 if args.large else args.n)
     n = 100_000 if args.large else args.n
     if args.whoosh:
         sys.path.insert(0, args.whoosh)
@@ -296,17 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [(r[0], r[1], r[2], r[3]) for r in lib._storage.query("SELECT id, title, text, added FROM articles")]
     t_fts_load = fts.load(rows)
     del rows
-    results: dict[str, tuple[list[float], list[float], int]] = {}
-    for kind in KINDS:
-        ours, theirs, hits = [], [], 0
-        for wq, _fq in queries[kind]:
-            lib.search(wq, limit=10)  # warm: the first query of a kind builds caches once
-        for wq, fq in queries[kind]:
-            runs = [timed(lib.search, wq, 10) for _ in range(3)]  # best of 3, for both engines
-            ours.append(min(ms for ms, _ in runs))
-            hits += bool(runs[0][1])
-            theirs.append(min(timed(fts.search, kind, fq)[0] for _ in range(3)))
-        results[kind] = (ours, theirs, hits)
+    results = time_queries(lib, fts, queries)
 
     # Small updates through the Library's own path: a note, then found.
     lib.auto_index = True
@@ -327,12 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     print()
-    print(f"| kind (N={n:,}, Whoosh {whoosh.versionstring()}) | p50 ms | p95 ms | FTS5 p50 | FTS5 p95 | p95 ratio | found |")
-    print("|---|---|---|---|---|---|---|")
-    for kind in KINDS:
-        ours, theirs, hits = results[kind]
-        print(f"| {kind} | {statistics.median(ours):.1f} | {pct(ours, 95):.1f} | {statistics.median(theirs):.1f} |"
-              f" {pct(theirs, 95):.1f} | {pct(ours, 95) / max(pct(theirs, 95), 0.01):.1f}x | {hits}/{len(ours)} |")
+    print_query_table(results, n, whoosh.versionstring())
     print()
     print("| figure | Reader | FTS5 |")
     print("|---|---|---|")

@@ -108,6 +108,7 @@ class IndexLifecycle:
                 self._ix = _storage(self.dir).open_index()
                 self._searcher = self._ix.searcher()
                 self._vocab.clear()
+                self._lengths.clear()
                 self._filters.clear()
             self._dir_id = self._directory_id()
         elif self._ix.latest_generation() != getattr(self._searcher.reader(), "generation", lambda: None)():
@@ -213,6 +214,7 @@ class IndexLifecycle:
         self._write_meta(0)
         self._searcher = self._ix.searcher()
         self._vocab.clear()
+        self._lengths.clear()
         self._filters.clear()
         if reason != "missing":
             log.warning("search index at %s was %s; rebuilding it from the library", self.dir, reason)
@@ -297,6 +299,8 @@ class IndexLifecycle:
                     if getattr(sub, "segment", lambda: None)() is not None}
             for key in [k for k in self._vocab if k[0] not in live]:
                 del self._vocab[key]
+            for key in [k for k in self._lengths if k[0] not in live]:
+                del self._lengths[key]
 
     def _open_searcher(self, old: Any) -> Any:
         """A searcher on the latest commit that keeps the old searcher's readers of unchanged

@@ -13,6 +13,7 @@ from whoosh.analysis import Token
 
 from reader.core.errors import InvalidSearchQueryError, SearchError
 from reader.core.search import query as sq
+from reader.core.search.evaluate import evaluate
 from reader.core.search.lifecycle import IndexLifecycle
 from reader.core.search.snippets import (
     SearchResult,
@@ -79,11 +80,23 @@ class IndexSearching(IndexLifecycle):
             docfilter = self._date_filter(searcher, date_queries) if date_queries else None
             if docfilter is not None and not docfilter:
                 return SearchResults([], total=0)
-            hits = self._run(searcher, q, limit, set(docfilter) if docfilter is not None else None)
+            hits = self._run_fast(searcher, q, limit, docfilter)
             results = self._results(searcher, q, hits)
             if not results and suggest and not date_queries:
                 results.suggestion = self._suggest(searcher, text, q, limit)
             return results
+
+    def _run_fast(self, searcher: Any, q: wq.Query, limit: int,
+                  docfilter: frozenset[int] | None) -> tuple[list[tuple[int, float]], int]:
+        """The query's shapes people type are evaluated term at a time (see evaluate);
+        the rest by Whoosh's matchers."""
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return [], 0
+        if self.term_at_a_time:
+            done = evaluate(searcher, q, limit, docfilter, self._lengths)
+            if done is not None:
+                return done
+        return self._run(searcher, q, limit, set(docfilter) if docfilter is not None else None)
 
     @staticmethod
     def _run(searcher: Any, q: wq.Query, limit: int, docfilter: Any) -> tuple[list[tuple[int, float]], int]:

@@ -1,0 +1,321 @@
+"""Term-at-a-time evaluation of the query shapes people type, with Whoosh's own scores.
+
+Whoosh evaluates a query document by document through a tree of matcher objects: for two
+common words over fifteen segments that is ~20,000 Python method calls per query. Here each
+term's postings are read a block at a time into dictionaries (docnum -> term frequency),
+combined with set operations that run in C, and only the documents that match the whole
+query are scored, with the same BM25F formula, statistics and boosts Whoosh uses, so the
+ranking is the one Whoosh would give. Words (in one or several fields), AND, OR, scored
+prefix and fuzzy expansions and phrases are handled; anything else (NOT, ranges, ...)
+returns None and Whoosh's matchers run as before.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from itertools import accumulate
+from pickle import loads
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.util.numeric import byte_to_length
+
+_INT_SIZE = 4          # a position value starts with the frequency as a 4-byte integer
+_MAX_LENGTH_CACHE = 64  # (segment, field) length tables kept
+
+
+class Unsupported(Exception):
+    """The query has a shape this evaluator leaves to Whoosh."""
+
+
+def evaluate(searcher: Any, q: wq.Query, limit: int, docfilter: set[int] | None,
+             lengths: dict[tuple[str, str], list[int]]) -> tuple[list[tuple[int, float]], int] | None:
+    """The top ``limit`` (docnum, score) of ``q`` and the exact number of matches, or None
+    when ``q`` is not a shape handled here. ``lengths`` caches field lengths per segment."""
+    weighting = searcher.weighting
+    if type(weighting) is not scoring.BM25F:
+        return None
+    try:
+        plan = _plan(q, searcher.schema, weighting)
+    except Unsupported:
+        return None
+    scores: dict[int, float] = {}
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        count = reader.doc_count_all()
+        if not count:
+            continue
+        local_filter = None
+        if docfilter is not None:
+            local_filter = {d - offset for d in docfilter if offset <= d < offset + count}
+            if not local_filter:
+                continue
+        segment = _Segment(searcher, reader, lengths)
+        docs = segment.matched(plan)
+        if local_filter is not None:
+            docs = docs & local_filter
+        deleted = reader.deleted_docs_set if reader.has_deletions() else None
+        if deleted:
+            docs = docs - deleted
+        if not docs:
+            continue
+        for d, s in plan.scores(segment, docs).items():
+            scores[d + offset] = s
+    top = heapq.nsmallest(limit, scores.items(), key=lambda ds: (-ds[1], ds[0]))
+    return top, len(scores)
+
+
+class _Segment:
+    """One segment's postings and field lengths, read once per query."""
+
+    def __init__(self, searcher: Any, reader: Any, lengths: dict[tuple[str, str], list[int]]):
+        self.searcher = searcher   # the top searcher: statistics are index-wide, as in Whoosh
+        self.reader = reader
+        self._lengths = lengths
+        self._postings: dict[tuple[str, bytes], dict[int, float]] = {}
+        self._values: dict[tuple[str, bytes], dict[int, bytes]] = {}
+        self._matched: dict[int, set[int]] = {}
+
+    def postings(self, field: str, term: bytes, values: bool = False) -> dict[int, float]:
+        """docnum -> weight (term frequency × field boost) of ``term`` in this segment."""
+        key = (field, term)
+        got = self._postings.get(key)
+        if got is not None and (not values or key in self._values):
+            return got
+        weights: dict[int, float] = {}
+        vals: dict[int, bytes] = {}
+        if key in self.reader:
+            fmt = self.reader.schema[field].format
+            m = self.reader._terms.matcher(field, term, fmt)
+            if isinstance(m, W3LeafMatcher):
+                while m.is_active():
+                    if m._data is None:
+                        m._read_data()
+                    ids = m._data[0]
+                    ids = list(ids if m._byteids else accumulate(ids))  # stored as gaps
+                    m._read_weights()
+                    weights.update(zip(ids, m._weights))
+                    if values:
+                        m._read_values()
+                        vals.update(zip(ids, m._values))
+                    m._next_block()
+            else:  # postings short enough to be kept inside the term's entry
+                while m.is_active():
+                    weights[m.id()] = m.weight()
+                    if values:
+                        vals[m.id()] = m.value()
+                    m.next()
+        self._postings[key] = weights
+        if values:
+            self._values[key] = vals
+        return weights
+
+    def matched(self, node: _Node) -> set[int]:
+        """The documents ``node`` matches in this segment, found once per query."""
+        got = self._matched.get(id(node))
+        if got is None:
+            got = self._matched[id(node)] = node.docs(self)
+        return got
+
+    def values(self, field: str, term: bytes) -> dict[int, bytes]:
+        self.postings(field, term, values=True)
+        return self._values[(field, term)]
+
+    def lengths(self, field: str) -> list[int]:
+        """Every document's length in ``field`` (segments never change: cached by segment)."""
+        key = (self.reader.segment().segment_id(), field)
+        table = self._lengths.get(key)
+        if table is None:
+            table = _read_lengths(self.reader, field)
+            if len(self._lengths) >= _MAX_LENGTH_CACHE:
+                self._lengths.clear()
+            self._lengths[key] = table
+        return table
+
+
+def _read_lengths(reader: Any, field: str) -> list[int]:
+    count = reader.doc_count_all()
+    perdoc = reader._perdoc
+    lenfield = _lenfield(field)
+    if not perdoc.has_column(lenfield):
+        return [1] * count
+    column = perdoc._cached_reader(lenfield, LENGTHS_COLUMN)
+    try:  # one byte per document: read them in one go
+        raw = column._dbfile.get(column._basepos, column._count)
+    except AttributeError:
+        raw = bytes(column[d] for d in range(count))
+    table = [byte_to_length(b) or 1 for b in raw]
+    if len(table) < count:  # documents after the last one with this field
+        table.extend([1] * (count - len(table)))
+    return table
+
+
+# -- the plan: a tree of nodes with docs() (which documents) and scores() (how well) ------------
+
+class _Node:
+    def docs(self, seg: _Segment) -> set[int]:
+        raise NotImplementedError
+
+    def scores(self, seg: _Segment, docs: Iterable[int]) -> dict[int, float]:
+        raise NotImplementedError
+
+
+class _Term(_Node):
+    def __init__(self, field: str, term: bytes, text: str, boost: float, B: float, K1: float):
+        self.field, self.term, self.text, self.boost, self.B, self.K1 = field, term, text, boost, B, K1
+
+    def docs(self, seg: _Segment) -> set[int]:
+        return set(seg.postings(self.field, self.term))
+
+    def scores(self, seg: _Segment, docs: Iterable[int]) -> dict[int, float]:
+        post = seg.postings(self.field, self.term)
+        if not post:
+            return {}
+        top = seg.searcher
+        # bm25(idf, tf, fl, avgfl, B, K1) = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * fl / avgfl))
+        idf = top.idf(self.field, self.term)
+        avgfl = top.avg_field_length(self.field) or 1
+        c1 = self.boost * idf * (self.K1 + 1)
+        c2 = self.K1 * (1 - self.B)
+        c3 = self.K1 * self.B / avgfl
+        fl = seg.lengths(self.field)
+        get = post.get
+        out = {}
+        for d in docs:
+            w = get(d)
+            if w is not None:
+                out[d] = c1 * w / (w + c2 + c3 * fl[d])
+        return out
+
+
+class _Or(_Node):
+    def __init__(self, children: list[_Node], boost: float):
+        self.children, self.boost = children, boost
+
+    def docs(self, seg: _Segment) -> set[int]:
+        out: set[int] = set()
+        for child in self.children:
+            out |= seg.matched(child)
+        return out
+
+    def scores(self, seg: _Segment, docs: Iterable[int]) -> dict[int, float]:
+        docs = docs if isinstance(docs, (set, frozenset)) else set(docs)
+        total: dict[int, float] = {}
+        for child in self.children:
+            for d, s in child.scores(seg, docs).items():
+                total[d] = total.get(d, 0.0) + s
+        if self.boost != 1.0:
+            total = {d: s * self.boost for d, s in total.items()}
+        return total
+
+
+class _And(_Node):
+    def __init__(self, children: list[_Node], boost: float):
+        self.children, self.boost = children, boost
+
+    def docs(self, seg: _Segment) -> set[int]:
+        sets = sorted((seg.matched(child) for child in self.children), key=len)
+        out = sets[0]
+        for other in sets[1:]:
+            if not out:
+                break
+            out = out & other
+        return out
+
+    def scores(self, seg: _Segment, docs: Iterable[int]) -> dict[int, float]:
+        # An Or above may ask about documents that lack one of the words: those get no score.
+        docs = set(docs) & seg.matched(self)
+        total = dict.fromkeys(docs, 0.0)
+        for child in self.children:
+            for d, s in child.scores(seg, docs).items():
+                total[d] += s
+        if self.boost != 1.0:
+            total = {d: s * self.boost for d, s in total.items()}
+        return total
+
+
+class _Phrase(_Node):
+    """Words next to each other, in order (Whoosh's Phrase with slop 1): the documents that
+    have every word, then their positions; scored as the sum of the words' scores."""
+
+    def __init__(self, words: list[_Term], boost: float, decode: Any):
+        self.words, self.boost, self.decode = words, boost, decode
+
+    def docs(self, seg: _Segment) -> set[int]:
+        sets = sorted((w.docs(seg) for w in self.words), key=len)
+        candidates = sets[0]
+        for other in sets[1:]:
+            candidates = candidates & other
+        if not candidates:
+            return candidates
+        values = [seg.values(w.field, w.term) for w in self.words]
+        decode = self.decode
+        out = set()
+        for d in candidates:
+            starts = {p for p in decode(values[0][d])}
+            for i, vals in enumerate(values[1:], 1):
+                starts &= {p - i for p in decode(vals[d])}
+                if not starts:
+                    break
+            if starts:
+                out.add(d)
+        return out
+
+    def scores(self, seg: _Segment, docs: Iterable[int]) -> dict[int, float]:
+        docs = set(docs) & seg.matched(self)  # where the words stand next to each other
+        total = dict.fromkeys(docs, 0.0)
+        for word in self.words:
+            for d, s in word.scores(seg, docs).items():
+                total[d] += s
+        if self.boost != 1.0:
+            total = {d: s * self.boost for d, s in total.items()}
+        return total
+
+
+def _positions_decoder(fmt: Any) -> Any:
+    """A fast position decoder for the field's format (Whoosh's, minus a Python call a value)."""
+    from whoosh import formats
+
+    if type(fmt) is formats.Characters:
+        return lambda v: accumulate(code[0] for code in loads(v[_INT_SIZE:] + b"."))
+    if type(fmt) is formats.Positions:
+        return lambda v: accumulate(loads(v[_INT_SIZE:] + b"."))
+    return None
+
+
+def _plan(q: wq.Query, schema: Any, weighting: scoring.BM25F) -> _Node:
+    kind = type(q)
+    if kind is wq.Term:
+        return _term(q.fieldname, q.text, q.boost, schema, weighting)
+    if isinstance(q, wq.Or) and kind.__name__ in ("Or", "ExpandedOr"):
+        if q.minmatch or q.scale is not None or not q.subqueries:
+            raise Unsupported
+        return _Or([_plan(c, schema, weighting) for c in q.subqueries], q.boost)
+    if kind is wq.And:
+        if not q.subqueries:
+            raise Unsupported
+        return _And([_plan(c, schema, weighting) for c in q.subqueries], q.boost)
+    if kind is wq.Phrase:
+        if q.slop != 1 or len(q.words) < 2 or q.fieldname not in schema:
+            raise Unsupported
+        decode = _positions_decoder(schema[q.fieldname].format)
+        if decode is None:
+            raise Unsupported
+        words = [_term(q.fieldname, w, 1.0, schema, weighting) for w in q.words]
+        return _Phrase(words, q.boost, decode)
+    raise Unsupported
+
+
+def _term(field: str, text: Any, boost: float, schema: Any, weighting: scoring.BM25F) -> _Term:
+    if field not in schema or not schema[field].scorable:
+        raise Unsupported
+    try:
+        term = schema[field].to_bytes(text)
+    except ValueError as exc:
+        raise Unsupported from exc
+    text = term.decode("utf-8") if isinstance(text, bytes) else text
+    B = weighting._field_B.get(field, weighting.B)
+    return _Term(field, term, text, boost, B, weighting.K1)
