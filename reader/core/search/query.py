@@ -5,9 +5,8 @@ word~, field:value, added:/published: dates and ranges). After parsing, the quer
 rewritten for speed (see shared/notes/search-speed.md):
 
 - ``word*`` becomes an explicit, scored ``Or`` of the indexed terms with that prefix;
-- ``word~`` becomes an explicit ``Or`` of the terms within the edit distance, found with
-  rapidfuzz in a per-segment vocabulary bucketed by first letter (the first letter is
-  kept, as people rarely mistype it);
+- ``word~`` becomes an explicit ``Or`` of the terms within the edit distance of the word or
+  of a whole word they are the stem of (see fuzzy.py);
 - date conditions AND-ed at the top are taken out and applied as a ``filter=`` set of
   document numbers, cached until the index changes.
 
@@ -28,13 +27,15 @@ from whoosh import query as wq
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from reader.core.errors import InvalidSearchQueryError
+from reader.core.search import fuzzy
+from reader.core.search.fuzzy import MAX_FUZZY_TERMS
+from reader.core.search.schema import StemmedText
 
 MAX_QUERY_CHARS = 1000
 MAX_PREFIX_TERMS = 24          # a prefix such as "th*" matches thousands of terms: keep the common ones
 PREFIX_SCAN_LIMIT = 1000       # stop reading the lexicon after this many terms with the prefix
 MIN_WILDCARD_LETTERS = 2       # letters before the first * or ?: "t*" or "*ing" would read the whole lexicon
 MAX_EXPANDED_WORDS = 4         # words with * ? or ~ in one query
-MAX_FUZZY_TERMS = 32
 # An expanded word reads the postings of every term it stands for, ~2.5 us each in Python:
 # "ba*" over 10,000 made-up articles stands for terms in most documents (2 s). Keep the
 # terms, nearest or most common first, until their documents add up to this many, for all
@@ -173,8 +174,9 @@ class QueryRewriter:
     """Replaces prefix and fuzzy nodes by explicit, scored ``Or``s of index terms."""
 
     def __init__(self, reader: Any, fuzzy_vocab: Callable[[Any, str], dict[str, list[str]]],
-                 analyze: Callable[[str, str], str | None]):
+                 analyze: Callable[[str, str], str | None], typed: dict[str, str] | None = None):
         self.reader = reader
+        self.typed = typed or {}  # the parser stems a fuzzy word: its stem -> the word as typed
         self.fuzzy_vocab = fuzzy_vocab
         self.analyze = analyze
         self.budget = POSTINGS_BUDGET
@@ -238,35 +240,21 @@ class QueryRewriter:
         return _or_terms(field, self._within_budget(found[:MAX_PREFIX_TERMS]), q.boost)
 
     def _fuzzy(self, q: wq.FuzzyTerm) -> wq.Query:
-        from rapidfuzz import process
-        from rapidfuzz.distance import OSA  # a swap of two letters is one edit
-
         field = q.fieldname
         if field not in self.reader.schema:
             return wq.NullQuery
         maxdist = max(1, min(int(q.maxdist or 1), 2))
         word = q.text.lower()
-        forms = {word}
-        stemmed = self.analyze(field, word)
-        if stemmed:
-            forms.add(stemmed)
-        scored: dict[str, float] = {}
-        for form in forms:
-            if not form:
-                continue
-            for bucketed in self.fuzzy_vocab(self.reader, field):
-                bucket = bucketed.get(form[0])
-                if not bucket:
-                    continue
-                for term, dist, _ in process.extract(
-                    form, bucket, scorer=OSA.distance, score_cutoff=maxdist, limit=MAX_FUZZY_TERMS
-                ):
-                    # Nearer spellings rank higher: an exact match counts most.
-                    weight = 1.0 / (1 + dist)
-                    scored[term] = max(scored.get(term, 0.0), weight)
+        word = self.typed.get(word, word)
+        if not word:
+            return wq.NullQuery
+        reader = self.reader
+        stems = isinstance(reader.schema[field], StemmedText)
+        scored = fuzzy.expand(word, self.analyze(field, word), maxdist, self.fuzzy_vocab(reader, field),
+                              lambda term: (field, term) in reader, stems)
         if not scored:
             return wq.NullQuery
-        freq = self.reader.doc_frequency
+        freq = reader.doc_frequency
         best = sorted(scored.items(), key=lambda kv: (-kv[1], -freq(field, kv[0])))[:MAX_FUZZY_TERMS]
         kept = set(self._within_budget([(freq(field, t), t) for t, _ in best]))
         return ExpandedOr([wq.Term(field, t, boost=q.boost * w) for t, w in best if t in kept])
@@ -320,6 +308,18 @@ def _or_terms(field: str, terms: list[str], boost: float = 1.0) -> wq.Query:
     if len(terms) == 1:
         return wq.Term(field, terms[0], boost=boost)
     return ExpandedOr([wq.Term(field, t) for t in terms], boost=boost)
+
+
+_FUZZY_WORD = re.compile(r"(\w+)~")
+
+
+def typed_fuzzy_words(text: str, analyze: Callable[[str, str], str | None]) -> dict[str, str]:
+    """The fuzzy words of ``text`` as typed, by their stem (which is what the parser keeps)."""
+    out: dict[str, str] = {}
+    for m in _FUZZY_WORD.finditer(text):
+        word = m.group(1).lower()
+        out.setdefault(analyze("text", word) or word, word)
+    return out
 
 
 def plain_words(text: str) -> str:

@@ -12,6 +12,7 @@ from whoosh import query as wq
 from whoosh.analysis import Token
 
 from reader.core.errors import InvalidSearchQueryError, SearchError
+from reader.core.search import pairs
 from reader.core.search import query as sq
 from reader.core.search.evaluate import evaluate
 from reader.core.search.lifecycle import IndexLifecycle
@@ -75,7 +76,8 @@ class IndexSearching(IndexLifecycle):
                 raise InvalidSearchQueryError(f"The search query '{sq.shown(text)}' has no words to search for.")
             sq.check_expansions(q, text)
             reader = searcher.reader()
-            q = sq.QueryRewriter(reader, self._fuzzy_vocab, self._analyze).rewrite(q)
+            typed = sq.typed_fuzzy_words(text, self._analyze) if "~" in text else None
+            q = sq.QueryRewriter(reader, self._merged_vocab, self._analyze, typed).rewrite(q)
             q = sq.use_tree_unions(q.normalize())
             docfilter = self._date_filter(searcher, date_queries) if date_queries else None
             if docfilter is not None and not docfilter:
@@ -93,10 +95,21 @@ class IndexSearching(IndexLifecycle):
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return [], 0
         if self.term_at_a_time:
-            done = evaluate(searcher, q, limit, docfilter, self._lengths)
+            done = evaluate(searcher, q, limit, docfilter, self._lengths, self._pair_versions())
             if done is not None:
                 return done
         return self._run(searcher, q, limit, set(docfilter) if docfilter is not None else None)
+
+    def _pair_versions(self) -> pairs.Versions:
+        """The index's choices of common words (pairs.py), read again when the file changes."""
+        path = self.dir / pairs.VERSIONS_FILE
+        try:
+            stamp: tuple[int, int] | None = (path.stat().st_mtime_ns, path.stat().st_size)
+        except OSError:
+            stamp = None
+        if self._pairs_read is None or self._pairs_read[0] != stamp:
+            self._pairs_read = (stamp, pairs.load(self.dir))
+        return self._pairs_read[1]
 
     @staticmethod
     def _run(searcher: Any, q: wq.Query, limit: int, docfilter: Any) -> tuple[list[tuple[int, float]], int]:
@@ -146,6 +159,20 @@ class IndexSearching(IndexLifecycle):
                 buckets = self._vocab[key] = self._segment_vocab(sub, segment.segment_id(), field_name)
             out.append(buckets)
         return out
+
+    def _merged_vocab(self, reader: Any, field_name: str) -> list[MergedBuckets]:
+        """All segments' terms of ``field_name`` as one vocabulary (a misspelling is then
+        compared with each word once, not once per segment that has it)."""
+        parts = self._fuzzy_vocab(reader, field_name)
+        segments = tuple(sub.segment().segment_id() for sub, _ in reader.leaf_readers()
+                         if getattr(sub, "segment", lambda: None)() is not None)
+        key = (field_name, segments)
+        merged = self._merged.get(key)
+        if merged is None:
+            if len(self._merged) > 8:
+                self._merged.clear()
+            merged = self._merged[key] = MergedBuckets(parts)
+        return [merged]
 
     def _segment_vocab(self, reader: Any, segment_id: str, field_name: str) -> dict[str, list[str]]:
         """A segment's terms by first letter, from its word list beside the segment (written
@@ -328,7 +355,7 @@ class IndexSearching(IndexLifecycle):
             if not stem or any((f, stem.encode("utf-8")) in reader for f in ("text", "title")):
                 continue
             best: tuple[int, int, str] | None = None
-            for buckets in self._fuzzy_vocab(reader, "text"):
+            for buckets in self._merged_vocab(reader, "text"):
                 for cand, dist, _ in process.extract(
                     stem, buckets.get(stem[0], []), scorer=OSA.distance, score_cutoff=2, limit=10
                 ):
@@ -368,6 +395,21 @@ class IndexSearching(IndexLifecycle):
         suggestion = "".join(out)
         return suggestion if suggestion != text else None
 
+
+
+class MergedBuckets:
+    """Segments' word lists by first letter, merged a letter at a time when first asked for."""
+
+    def __init__(self, parts: list[dict[str, list[str]]]):
+        self._parts = parts
+        self._letters: dict[str, list[str]] = {}
+
+    def get(self, letter: str, default: Any = None) -> list[str] | None:
+        words = self._letters.get(letter)
+        if words is None:
+            lists = [p[letter] for p in self._parts if letter in p]
+            words = self._letters[letter] = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+        return words or default
 
 
 def _terms_by_field(q: wq.Query) -> dict[str, set[str]]:
