@@ -40,6 +40,7 @@ from reader.ui.errors import FAILED, attempt
 from reader.ui.find_bar import FindBar
 from reader.ui.highlight_flow import HighlightFlow
 from reader.ui.import_flow import ImportFlow, short
+from reader.ui.indexing_status import IndexingStatus
 from reader.ui.library_panel import LibraryPanel
 from reader.ui.pdf_host import PdfHost
 from reader.ui.popups import HighlightEditor, SelectionPopup
@@ -115,6 +116,8 @@ class MainWindow(QMainWindow):
         self.progress_label.setObjectName("statusLabel")
         self.progress_label.setToolTip("How far you have read")
         self.statusBar().addPermanentWidget(self.progress_label)
+        self.indexing = IndexingStatus(self, self.library)
+        self.statusBar().addPermanentWidget(self.indexing)
         self.statusBar().setSizeGripEnabled(False)
         self._status_timer = QTimer(self, singleShot=True, interval=6000, timeout=self._clear_status)
 
@@ -497,6 +500,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         if self.capture is not None:
             self.capture.stop()  # before the jobs: a capture under way may still start one
+        self.indexing.stop()
         self.jobs.wait()
         self.pdf.shutdown()
         self.changes.close()

@@ -50,11 +50,12 @@ def _storage(directory: Path) -> Any:
 
 
 def _codec() -> Any:
-    """Whoosh's codec with zlib level 1 on posting blocks: as small as the default level 3
-    (measured on generated articles) for less time per block."""
-    from whoosh.codec.whoosh3 import W3Codec
+    """Whoosh's codec with positions apart from doc numbers in each block (see codec.py),
+    and zlib level 1: as small as the default level 3 (measured on generated articles) for
+    less time per block."""
+    from reader.core.search.codec import SplitCodec
 
-    return W3Codec(compression=1)
+    return SplitCodec(compression=1)
 
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from bisect import bisect_right
 from typing import Any
 
 from whoosh import query as wq
@@ -305,30 +306,38 @@ class IndexSearching(IndexLifecycle):
         spans: dict[int, list[Token]] = {d: [] for d in docnums}
         if not docnums:
             return matched, spans
+        # Each hit in its own segment: only those segments' postings are read.
+        leaves = reader.leaf_readers()
+        offsets = [offset for _, offset in leaves]
+        by_leaf: dict[int, list[int]] = {}
+        for d in docnums:
+            by_leaf.setdefault(bisect_right(offsets, d) - 1, []).append(d)
         seen: set[tuple[str, Any]] = set()
         for fname, term in q.iter_all_terms():
             if fname not in MATCH_FIELDS or not isinstance(term, str) or (fname, term) in seen:
                 continue
             seen.add((fname, term))
             tbytes = term.encode("utf-8")
-            try:
-                if (fname, tbytes) not in reader:
-                    continue
-                postings = reader.postings(fname, tbytes)
-            except Exception:
-                continue
             # Body and highlight postings carry character offsets into the article: the
             # snippet marks the words where they matched (a highlight's, not the same word elsewhere).
             want_chars = fname in SNIPPET_FIELDS
-            if True:
-                for d in docnums:
+            for leaf, hits in by_leaf.items():
+                sub, offset = leaves[leaf]
+                try:
+                    if (fname, tbytes) not in sub:
+                        continue
+                    postings = sub.postings(fname, tbytes)
+                except Exception:
+                    continue
+                for d in hits:
+                    local = d - offset
                     if not postings.is_active():
                         break
-                    if postings.id() < d:
-                        postings.skip_to(d)
+                    if postings.id() < local:
+                        postings.skip_to(local)
                         if not postings.is_active():
                             break
-                    if postings.id() != d:
+                    if postings.id() != local:
                         continue
                     matched[d].add(fname)
                     if want_chars:
