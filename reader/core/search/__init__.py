@@ -7,7 +7,10 @@
 - ``writer``: catching up with SQLite, bulk writes, rebuilds, background merges;
 - ``background``: the detached indexer process a big import hands its indexing to;
 - ``searcher``: running queries, results, fuzzy vocabulary, "did you mean";
+- ``evaluate``: term-at-a-time evaluation of the query shapes people type;
 - ``query``: the query language and its rewriting for speed;
+- ``fuzzy``: which indexed stems a misspelt ``word~`` stands for;
+- ``codec``: Whoosh's postings format with positions apart from doc numbers;
 - ``snippets``: results and the passage shown for each.
 
 SQLite is the truth; this index is derived data that follows it through the change
@@ -20,6 +23,8 @@ the article body is indexed with character offsets and not stored; snippets come
 the postings of the matched terms for the few hits shown, with bodies read from SQLite in
 one query; one searcher and one parser live as long as the index; small updates commit a
 new small segment without merging and a background thread merges the small segments.
+Queries are evaluated a term at a time with set operations (Whoosh's own scores), reading
+posting blocks whose positions are unpacked only for phrases and snippets.
 """
 
 from __future__ import annotations

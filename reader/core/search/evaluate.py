@@ -23,8 +23,6 @@ from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from reader.core.search import pairs
-
 _INT_SIZE = 4          # a position value starts with the frequency as a 4-byte integer
 _MAX_LENGTH_CACHE = 64  # (segment, field) length tables kept
 
@@ -34,16 +32,14 @@ class Unsupported(Exception):
 
 
 def evaluate(searcher: Any, q: wq.Query, limit: int, docfilter: set[int] | None,
-             lengths: dict[tuple[str, str], list[int]],
-             versions: pairs.Versions | None = None) -> tuple[list[tuple[int, float]], int] | None:
+             lengths: dict[tuple[str, str], list[int]]) -> tuple[list[tuple[int, float]], int] | None:
     """The top ``limit`` (docnum, score) of ``q`` and the exact number of matches, or None
-    when ``q`` is not a shape handled here. ``lengths`` caches field lengths per segment;
-    ``versions`` are the index's common words (for phrases, see pairs.py)."""
+    when ``q`` is not a shape handled here. ``lengths`` caches field lengths per segment."""
     weighting = searcher.weighting
     if type(weighting) is not scoring.BM25F:
         return None
     try:
-        plan = _plan(q, searcher.schema, weighting, versions)
+        plan = _plan(q, searcher.schema, weighting)
     except Unsupported:
         return None
     scores: dict[int, float] = {}
@@ -243,42 +239,17 @@ class _And(_Node):
 
 class _Phrase(_Node):
     """Words next to each other, in order (Whoosh's Phrase with slop 1): the documents that
-    have every word, then their positions; scored as the sum of the words' scores. Where a
-    pair of the phrase's words is indexed (common words, see pairs.py), the articles
-    indexed with it are answered by that pair instead of by their positions."""
+    have every word, then their positions; scored as the sum of the words' scores."""
 
-    def __init__(self, words: list[_Term], boost: float, decode: Any, versions: pairs.Versions | None):
+    def __init__(self, words: list[_Term], boost: float, decode: Any):
         self.words, self.boost, self.decode = words, boost, decode
-        self.pair: tuple[bytes, list[bytes]] | None = None
-        if versions is not None and versions.words and words[0].field == "text":
-            # The adjacent pair indexed in the most versions (usually all or none).
-            best: list[int] = []
-            for a, b in zip(words, words[1:]):
-                covering = versions.covering(a.text, b.text)
-                if len(covering) > len(best):
-                    best = covering
-                    term = pairs.pair(a.text, b.text).encode("utf-8")
-            if best:
-                self.pair = (term, [pairs.marker(v).encode("utf-8") for v in best])
 
     def docs(self, seg: _Segment) -> set[int]:
         sets = sorted((seg.matched(w) for w in self.words), key=len)
         candidates = sets[0]
         for other in sets[1:]:
             candidates = candidates & other
-        if not candidates:
-            return candidates
-        if self.pair is None:
-            return self._by_position(seg, candidates)
-        term, markers = self.pair
-        with_pairs: set[int] = set()
-        for m in markers:
-            with_pairs |= set(seg.postings("pair", m))
-        found = candidates & with_pairs & set(seg.postings("pair", term))
-        if len(self.words) > 2:
-            found = self._by_position(seg, found)  # one pair of a longer phrase: a first sieve
-        rest = candidates - with_pairs
-        return found | self._by_position(seg, rest) if rest else found
+        return self._by_position(seg, candidates)
 
     def _by_position(self, seg: _Segment, candidates: set[int]) -> set[int]:
         if not candidates:
@@ -318,18 +289,18 @@ def _positions_decoder(fmt: Any) -> Any:
     return None
 
 
-def _plan(q: wq.Query, schema: Any, weighting: scoring.BM25F, versions: pairs.Versions | None = None) -> _Node:
+def _plan(q: wq.Query, schema: Any, weighting: scoring.BM25F) -> _Node:
     kind = type(q)
     if kind is wq.Term:
         return _term(q.fieldname, q.text, q.boost, schema, weighting)
     if isinstance(q, wq.Or) and kind.__name__ in ("Or", "ExpandedOr"):
         if q.minmatch or q.scale is not None or not q.subqueries:
             raise Unsupported
-        return _Or([_plan(c, schema, weighting, versions) for c in q.subqueries], q.boost)
+        return _Or([_plan(c, schema, weighting) for c in q.subqueries], q.boost)
     if kind is wq.And:
         if not q.subqueries:
             raise Unsupported
-        return _And([_plan(c, schema, weighting, versions) for c in q.subqueries], q.boost)
+        return _And([_plan(c, schema, weighting) for c in q.subqueries], q.boost)
     if kind is wq.Phrase:
         if q.slop != 1 or len(q.words) < 2 or q.fieldname not in schema:
             raise Unsupported
@@ -337,7 +308,7 @@ def _plan(q: wq.Query, schema: Any, weighting: scoring.BM25F, versions: pairs.Ve
         if decode is None:
             raise Unsupported
         words = [_term(q.fieldname, w, 1.0, schema, weighting) for w in q.words]
-        return _Phrase(words, q.boost, decode, versions if "pair" in schema else None)
+        return _Phrase(words, q.boost, decode)
     raise Unsupported
 
 

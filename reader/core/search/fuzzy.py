@@ -82,7 +82,8 @@ def expand(word: str, stemmed: str | None, maxdist: int, buckets: Iterable[dict[
     buckets = list(buckets)
     for form in exact | checked:
         for bucketed in buckets:
-            bucket = bucketed.get(form[0])
+            near = getattr(bucketed, "near", None)  # a merged vocabulary groups words by length too
+            bucket = near(form[0], len(form), maxdist) if near else bucketed.get(form[0])
             if not bucket:
                 continue
             for term, dist, _ in process.extract(form, bucket, scorer=OSA.distance, score_cutoff=maxdist,

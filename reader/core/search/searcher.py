@@ -13,7 +13,6 @@ from whoosh import query as wq
 from whoosh.analysis import Token
 
 from reader.core.errors import InvalidSearchQueryError, SearchError
-from reader.core.search import pairs
 from reader.core.search import query as sq
 from reader.core.search.evaluate import evaluate
 from reader.core.search.lifecycle import IndexLifecycle
@@ -96,21 +95,10 @@ class IndexSearching(IndexLifecycle):
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return [], 0
         if self.term_at_a_time:
-            done = evaluate(searcher, q, limit, docfilter, self._lengths, self._pair_versions())
+            done = evaluate(searcher, q, limit, docfilter, self._lengths)
             if done is not None:
                 return done
         return self._run(searcher, q, limit, set(docfilter) if docfilter is not None else None)
-
-    def _pair_versions(self) -> pairs.Versions:
-        """The index's choices of common words (pairs.py), read again when the file changes."""
-        path = self.dir / pairs.VERSIONS_FILE
-        try:
-            stamp: tuple[int, int] | None = (path.stat().st_mtime_ns, path.stat().st_size)
-        except OSError:
-            stamp = None
-        if self._pairs_read is None or self._pairs_read[0] != stamp:
-            self._pairs_read = (stamp, pairs.load(self.dir))
-        return self._pairs_read[1]
 
     @staticmethod
     def _run(searcher: Any, q: wq.Query, limit: int, docfilter: Any) -> tuple[list[tuple[int, float]], int]:
@@ -413,12 +401,27 @@ class MergedBuckets:
         self._parts = parts
         self._letters: dict[str, list[str]] = {}
 
+        self._lengths: dict[str, dict[int, list[str]]] = {}
+
     def get(self, letter: str, default: Any = None) -> list[str] | None:
         words = self._letters.get(letter)
         if words is None:
             lists = [p[letter] for p in self._parts if letter in p]
             words = self._letters[letter] = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
         return words or default
+
+    def near(self, letter: str, length: int, maxdist: int) -> list[str]:
+        """The words of ``letter`` whose length is within ``maxdist`` of ``length`` (the only
+        ones that can be that near): a tenth of the letter's words to compare."""
+        by_length = self._lengths.get(letter)
+        if by_length is None:
+            by_length = self._lengths[letter] = {}
+            for word in self.get(letter, ()):
+                by_length.setdefault(len(word), []).append(word)
+        out: list[str] = []
+        for n in range(length - maxdist, length + maxdist + 1):
+            out.extend(by_length.get(n, ()))
+        return out
 
 
 def _terms_by_field(q: wq.Query) -> dict[str, set[str]]:
