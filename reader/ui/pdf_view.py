@@ -111,9 +111,29 @@ class PdfView(QAbstractScrollArea):
         if self.layout_ is None:
             return
         for h in self._highlights:
-            for r in self.layout_.rects(h.start, h.end):  # type: ignore[arg-type]
-                self._hl_rects.setdefault(r.page, []).append((QRectF(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0), h))
+            self._add_rects(h)
         self.viewport().update()
+
+    def add_highlight(self, h: Highlight) -> None:
+        """A highlight just made: only its rectangles are computed, only its pages repainted."""
+        if self.layout_ is None or h.orphaned or any(other.id == h.id for other in self._highlights):
+            return
+        self._highlights.append(h)
+        self._update_pages(self._add_rects(h))
+
+    def _add_rects(self, h: Highlight) -> set[int]:
+        assert self.layout_ is not None
+        pages = set()
+        for r in self.layout_.rects(h.start, h.end):  # type: ignore[arg-type]
+            self._hl_rects.setdefault(r.page, []).append((QRectF(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0), h))
+            pages.add(r.page)
+        return pages
+
+    def _update_pages(self, numbers: set[int]) -> None:
+        visible = self.visible_pages()
+        for number in numbers:
+            if number - 1 in visible:
+                self.viewport().update(self.page_rect(number - 1))
 
     # -- geometry ------------------------------------------------------------------------
     def _relayout(self) -> None:
@@ -266,8 +286,9 @@ class PdfView(QAbstractScrollArea):
             while end > start and text[end - 1].isspace():
                 end -= 1
         self._selection = (start, end)
+        before = {r.page for r in self._selection_rects}
         self._selection_rects = self.layout_.rects(start, end) if self.layout_ is not None and start < end else []
-        self.viewport().update()
+        self._update_pages(before | {r.page for r in self._selection_rects})
 
     def clear_selection(self) -> None:
         self.set_selection(0, 0)

@@ -141,3 +141,47 @@ def test_an_idle_render_thread_reopens_a_well_used_document(qtbot: object, rende
     with qtbot.waitSignal(renderer.rendered, timeout=5000):  # type: ignore[attr-defined]
         renderer.want(str(PAPER), 0.05, [5])
     assert renderer.opens == 2
+
+
+def test_a_new_highlight_costs_its_own_rectangles_and_repaints_its_page(
+        qtbot: object, window: MainWindow, library: Library) -> None:
+    from PySide6.QtCore import QEvent, QObject, QRect
+
+    article_id = library.add(PAPER).article_id
+    text = library.get(article_id).text
+    for quote in ("Dynamic languages such as JavaScript", "We present an", "trace trees", "speedups"):
+        library.highlight_quote(article_id, quote, occurrence=1)
+    window.open_article(article_id, at=0)
+    view = window.pdf.view
+    qtbot.waitUntil(lambda: (0, drawn_scale(view)) in view._images)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: len(view.highlights()) == 4)  # type: ignore[attr-defined]
+    asked: list[tuple[int, int]] = []
+    real_rects = view.layout_.rects
+
+    def counting_rects(start: int, end: int) -> object:
+        asked.append((start, end))
+        return real_rects(start, end)
+
+    view.layout_.rects = counting_rects  # type: ignore[method-assign]
+    painted: list[QRect] = []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, _obj: object, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                painted.append(event.rect())  # type: ignore[attr-defined]
+            return False
+
+    spy = PaintSpy()
+    view.viewport().installEventFilter(spy)
+    qtbot.wait(50)  # type: ignore[attr-defined]
+    painted.clear()
+    quote = "alternative compilation technique"
+    start = text.index(quote)
+    view.set_selection(start, start + len(quote))
+    window.highlighting.highlight_range(start, start + len(quote), "blue")
+    qtbot.wait(50)  # type: ignore[attr-defined]
+    view.viewport().removeEventFilter(spy)
+    assert asked == [(start, start + len(quote))] * 2  # the selection, then the highlight: not the other four
+    assert len(view.highlights()) == 5 and [h.color for _, h in view._hl_rects[1]].count("blue") >= 1  # type: ignore[attr-defined]
+    page = view.page_rect(0)
+    assert painted and all(page.contains(r) for r in painted)  # the page, not the whole view
