@@ -112,8 +112,8 @@ class PdfHost(QObject):
 
     def highlight_added(self, highlight: Highlight) -> None:
         if self.view.article is not None and self.view.article_id == highlight.article_id:
+            self.view.add_highlight(highlight)  # before the selection goes: it has the rectangles
             self.view.clear_selection()
-            self.view.add_highlight(highlight)
 
     def set_theme(self, theme: str) -> None:
         self.view.set_theme(theme)
