@@ -99,6 +99,21 @@ def test_focus_mode_takes_the_size_the_window_manager_gives(qtbot: object, annot
     assert_sidebar_whole(window)
 
 
+def test_the_sidebar_keeps_its_labels_whole_when_dragged_narrow(qtbot: object, annotated: MainWindow) -> None:
+    window = annotated
+    settle(qtbot)
+    handle = window.splitter.handle(2)
+    start = handle.rect().center()
+    # drag the sidebar's edge right, leaving it 170 pixels: less than its labels need, not a collapse
+    moved = QPoint(start.x() + window.sidebar.width() - 170, start.y())
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=start)  # type: ignore[attr-defined]
+    qtbot.mouseMove(handle, moved)  # type: ignore[attr-defined]
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=moved)  # type: ignore[attr-defined]
+    settle(qtbot)
+    assert window.sidebar.isVisible() and window.sidebar.width() < 300  # the drag did narrow it
+    assert_sidebar_whole(window)
+
+
 def test_focus_mode_twice_restores_the_exact_layout(qtbot: object, window: MainWindow, sample_id: int) -> None:
     window.splitter.setSizes([250, 700, 330])
     settle(qtbot)
