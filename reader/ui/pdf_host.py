@@ -96,7 +96,7 @@ class PdfHost(QObject):
     def highlight_added(self, highlight: Highlight) -> None:
         if self.view.article is not None and self.view.article_id == highlight.article_id:
             self.view.clear_selection()
-            self.view.set_highlights([*self.view.highlights(), highlight])
+            self.view.add_highlight(highlight)
 
     def set_theme(self, theme: str) -> None:
         self.view.set_theme(theme)
