@@ -109,6 +109,19 @@ def main() -> int:
         first = wait_for(1)
         print(f"first page painted {((first or 0) - opened) * 1000:.0f} ms after opening  [target <= 1000 ms]")
 
+        import gc
+
+        gc_pauses: list[float] = []
+        gc_started: list[float] = []
+
+        def gc_timer(phase: str, info: dict) -> None:  # what a garbage collection stalls the UI thread
+            if phase == "start":
+                gc_started[:] = [time.perf_counter()]
+            elif gc_started:
+                gc_pauses.append((time.perf_counter() - gc_started[0]) * 1000)
+
+        gc.callbacks.append(gc_timer)
+        opens_before = view.renderer.opens
         before = rss_mb()
         delays: list[float] = []
         bar = view.verticalScrollBar()
@@ -123,11 +136,16 @@ def main() -> int:
             peak = max(peak, rss_mb())
             if index in (50, 150, args.pages - 1):
                 marks.append(f"{rss_mb():.0f} MB at page {index + 1}")
+        gc.callbacks.remove(gc_timer)
+        slowest = sorted(range(len(delays)), key=delays.__getitem__)[-3:]
         delays.sort()
         print(f"scrolling through {args.pages - 1} pages: painted after median {statistics.median(delays):.0f} ms,"
               f" 95th {delays[int(len(delays) * 0.95)]:.0f} ms, worst {delays[-1]:.0f} ms  [target <= 100 ms]")
         print(f"memory: {before:.0f} MB before scrolling, peak {peak:.0f} MB, {len(view._images)} pages cached"
               f" (at most {__import__('reader.ui.pdf_view', fromlist=['x']).CACHE_PAGES}); {', '.join(marks)}")
+        print(f"  slowest pages {[n + 2 for n in slowest]}; the render thread opened the document"
+              f" {view.renderer.opens - opens_before} times; {len(gc_pauses)} garbage collections,"
+              f" longest {max(gc_pauses, default=0):.1f} ms")
 
         window.open_article(article_id, at=0)
         wait_for(1)
@@ -149,7 +167,7 @@ def main() -> int:
             start = text.index(quote)
             view.set_selection(start, start + len(quote))
             t = time.perf_counter()
-            window.highlight_range(start, start + len(quote), ("yellow", "green", "blue", "pink")[n])
+            window.highlighting.highlight_range(start, start + len(quote), ("yellow", "green", "blue", "pink")[n])
             t_view = time.perf_counter()
             view.viewport().repaint()
             drawn.append((time.perf_counter() - t_view) * 1000)

@@ -413,17 +413,25 @@ class Library(LibraryTags, LibrarySearch, LibraryReview):
         """Highlight ``[start, end)`` of the article's canonical text (Python str offsets)."""
         from reader.core import selectors
 
-        row = self._article_row(article_id)
-        text = row["text"]
-        if not (0 <= start < end <= len(text)):
+        # Only the quote and its context are read: a 300-page PDF's text is megabytes.
+        lo, got = max(0, start - selectors.CONTEXT_CHARS), None
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end:
+            with self._storage.read() as conn:
+                got = articles.text_around(conn, article_id, start, end, selectors.CONTEXT_CHARS)
+        if got is None or end > got[0]:
+            text = self._article_row(article_id)["text"]  # not found, or the error needs the length
+            lo, got = 0, (len(text), text)
+        length, around = got
+        if not (0 <= start < end <= length):
             raise InvalidInput(
-                f"The range {start}-{end} is not inside article {article_id} (0-{len(text)})."
+                f"The range {start}-{end} is not inside article {article_id} (0-{length})."
             )
-        if not text[start:end].strip():
+        if not around[start - lo:end - lo].strip():
             raise InvalidInput(f"The range {start}-{end} of article {article_id} holds no text to highlight.")
         color = normalize_color(color)
         tag_names = [normalize_tag(t) for t in tags]
-        sel = selectors.make_selector(text, start, end)
+        near = selectors.make_selector(around, start - lo, end - lo)
+        sel = selectors.Selector(start, end, near.exact, near.prefix, near.suffix)
         now = utc_now()
         with self._storage.transaction() as conn:
             hid = highlights.insert(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from reader.core.models import Article
 from reader.ui import theme as themes
+
+SIDE_MARGIN = 24  # the least room beside the title; the text column's margins add to it when wide
 
 
 class ArticleHeader(QWidget):
@@ -20,7 +22,7 @@ class ArticleHeader(QWidget):
         self.setObjectName("articleHeader")
         self.setAutoFillBackground(True)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 28, 24, 6)
+        layout.setContentsMargins(SIDE_MARGIN, 28, SIDE_MARGIN, 6)
         layout.setSpacing(6)
         self.title = QLabel(self)
         self.title.setObjectName("articleTitle")
@@ -96,6 +98,18 @@ class ArticleHeader(QWidget):
             painter.setPen(QColor(themes.article_colors(self.theme).rule))
             painter.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
             painter.end()
+
+    def minimumSizeHint(self) -> QSize:
+        """The least width without the text column's margins, which grow with the page.
+
+        Counted in, they made the article as wide as it last was: leaving focus mode, the panes
+        coming back had only what was left (the sidebar squashed, its tabs cut), and a window
+        manager could not make the window narrower than the wide page's margins.
+        """
+        hint = super().minimumSizeHint()
+        margins = self.layout().contentsMargins()
+        extra = max(0, margins.left() - SIDE_MARGIN) + max(0, margins.right() - SIDE_MARGIN)
+        return QSize(max(0, hint.width() - extra), hint.height())
 
     def set_column(self, left: int, right: int) -> None:
         margins = self.layout().contentsMargins()

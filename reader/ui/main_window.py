@@ -446,11 +446,9 @@ class MainWindow(QMainWindow):
                 widget.show()
             self.sidebar.setVisible(getattr(self, "_sidebar_was_visible", True))
             if self._layout_before_focus is not None:
-                sizes = self._layout_before_focus
-                self.splitter.setSizes(sizes)
-                # The panes come back once the window system has shown them again (later, on
-                # X11), and the splitter would hand the sidebar's width to the article: set it again.
-                QTimer.singleShot(0, lambda: self.focus_mode or self.splitter.setSizes(sizes))
+                # Exactly as they were: the article's minimum no longer follows its focus-mode width
+                # (see ArticleHeader.minimumSizeHint), so nothing is squeezed on the way back.
+                self.splitter.setSizes(self._layout_before_focus)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and obj is self.view.viewport() and not self.ready:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -33,7 +34,7 @@ class NotesBox(QWidget):
         top.addWidget(self.new_button)
         top.addStretch(1)
         outer.addLayout(top)
-        scroll = QScrollArea(self)
+        scroll = self.scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.container = QWidget(scroll)
@@ -47,6 +48,12 @@ class NotesBox(QWidget):
         self.empty.setWordWrap(True)
         outer.addWidget(self.empty)
         self.cards: list[NoteCard] = []
+
+    def minimumSizeHint(self) -> QSize:
+        """Wide enough for a card's date and Delete button: nothing cut, no sideways scrolling."""
+        hint = super().minimumSizeHint()
+        cards = self.container.minimumSizeHint().width() + self.scroll.verticalScrollBar().sizeHint().width()
+        return QSize(max(hint.width(), cards), hint.height())
 
     def show_notes(self, article_id: int | None, notes: list[Note] | tuple[Note, ...]) -> None:
         if article_id != self.article_id:

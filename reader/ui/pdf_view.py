@@ -1,113 +1,33 @@
 """A PDF article shown as its pages: continuous scrolling, fit-to-width and zoom, text selection
 with PDFium's hit-testing, and highlights drawn as translucent rectangles in their colour.
 
-Pages are rendered by PDFium in a thread of their own (:class:`PageRenderer`), only those in
-view or next to it, and a few are kept (``CACHE_PAGES``) so memory stays bounded whatever the
-page count. Offsets are the article's canonical text offsets (Python code points), as in the
+Pages are rendered by PDFium in a thread of their own (``reader.ui.pdf_renderer``): those in
+view first, then the next ones in the direction of the scroll (``PREFETCH_PAGES``); a few are
+kept (``CACHE_PAGES``) so memory stays bounded whatever the page count. Offsets are the article's canonical text offsets (Python code points), as in the
 text view, so the window's highlight, note, search and reading-position flows work unchanged;
 the conversion to PDFium's character indices lives in ``reader.core.pdf_layout``.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from reader.core.models import Article, Highlight
 from reader.core.pdf_layout import PDFIUM_LOCK, PdfLayout, ViewTransform
 from reader.ui import theme as themes
+from reader.ui.pdf_renderer import PageRenderer
 
 PAGE_GAP = 12  # pixels between pages
 MARGIN = 16  # pixels around the pages
 CACHE_PAGES = 12  # rendered pages kept in memory
-REOPEN_AFTER = 40  # pages rendered before the render thread reopens the document
+PREFETCH_PAGES = 2  # pages drawn ahead of the view, in the direction of the scroll
 ZOOM_STEPS = (0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
-
-
-class PageRenderer(QObject):
-    """Renders pages in a background thread; ``rendered`` arrives on the UI thread."""
-
-    rendered = Signal(int, float, QImage)  # page index (0-based), scale, image
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._queue: queue.Queue[tuple[str, float, int, float] | None] = queue.Queue()
-        self._wanted: set[tuple[str, int, float]] = set()
-        self._lock = threading.Lock()
-        self._docs: OrderedDict[str, Any] = OrderedDict()
-        self._renders = 0
-        self._thread = threading.Thread(target=self._run, name="pdf-render", daemon=True)
-        self._thread.start()
-
-    def request(self, path: str, index: int, scale: float) -> None:
-        key = (path, index, scale)
-        with self._lock:
-            if key in self._wanted:
-                return
-            self._wanted.add(key)
-        self._queue.put((path, time.monotonic(), index, scale))
-
-    def forget(self, keep: set[tuple[str, int, float]]) -> None:
-        """Drop queued requests for pages no longer near the view."""
-        with self._lock:
-            self._wanted &= keep
-
-    def stop(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=5)
-        with PDFIUM_LOCK:
-            for doc in self._docs.values():
-                doc.close()
-            self._docs.clear()
-
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            path, _queued, index, scale = item
-            with self._lock:
-                if (path, index, scale) not in self._wanted:
-                    continue
-            try:
-                image = self._render(path, index, scale)
-            except Exception:  # a page PDFium cannot draw stays blank; the text still works
-                image = QImage()
-            with self._lock:
-                self._wanted.discard((path, index, scale))
-            self.rendered.emit(index, scale, image)
-
-    def _render(self, path: str, index: int, scale: float) -> QImage:
-        import pypdfium2 as pdfium
-
-        with PDFIUM_LOCK:
-            doc = self._docs.get(path)
-            self._renders += 1
-            if doc is not None and self._renders % REOPEN_AFTER == 0:
-                # PDFium keeps every font and image it has parsed until the document closes:
-                # reopening now and then keeps memory bounded on long scrolls.
-                doc.close()
-                del self._docs[path]
-                doc = None
-            if doc is None:
-                doc = self._docs[path] = pdfium.PdfDocument(path)
-                while len(self._docs) > 2:
-                    self._docs.popitem(last=False)[1].close()
-            page = doc[index]
-            try:
-                bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
-                image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
-                               QImage.Format.Format_RGB888 if bitmap.n_channels == 3 else QImage.Format.Format_RGBA8888)
-                return image.copy()  # own the pixels before PDFium frees its bitmap
-            finally:
-                page.close()
 
 
 class PdfView(QAbstractScrollArea):
@@ -139,6 +59,7 @@ class PdfView(QAbstractScrollArea):
         self._flash: list[Any] = []
         self._textpages: OrderedDict[int, tuple[Any, Any, ViewTransform]] = OrderedDict()
         self._painted: set[int] = set()
+        self._last_scroll, self._scrolling_up = 0, False
         self.renderer = PageRenderer(self)
         self.renderer.rendered.connect(self._page_rendered, Qt.ConnectionType.QueuedConnection)
         self._position_timer = QTimer(self, singleShot=True, interval=600, timeout=self._report_position)
@@ -163,6 +84,7 @@ class PdfView(QAbstractScrollArea):
         self.viewport().update()
 
     def close_pages(self) -> None:
+        self.renderer.close_document()
         with PDFIUM_LOCK:
             for textpage, page, _ in self._textpages.values():
                 textpage.close()
@@ -189,9 +111,32 @@ class PdfView(QAbstractScrollArea):
         if self.layout_ is None:
             return
         for h in self._highlights:
-            for r in self.layout_.rects(h.start, h.end):  # type: ignore[arg-type]
-                self._hl_rects.setdefault(r.page, []).append((QRectF(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0), h))
+            self._add_rects(h)
         self.viewport().update()
+
+    def add_highlight(self, h: Highlight) -> None:
+        """A highlight just made: only its rectangles are computed, only its pages repainted."""
+        if self.layout_ is None or h.orphaned or any(other.id == h.id for other in self._highlights):
+            return
+        self._highlights.append(h)
+        # Made from the selection (the usual case): its rectangles are known, and PDFium (whose
+        # lock the render thread may hold for a page's drawing) need not be asked again.
+        known = self._selection_rects if (h.start, h.end) == self._selection else None
+        self._update_pages(self._add_rects(h, known or None))
+
+    def _add_rects(self, h: Highlight, rects: list[Any] | None = None) -> set[int]:
+        assert self.layout_ is not None
+        pages = set()
+        for r in rects if rects is not None else self.layout_.rects(h.start, h.end):  # type: ignore[arg-type]
+            self._hl_rects.setdefault(r.page, []).append((QRectF(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0), h))
+            pages.add(r.page)
+        return pages
+
+    def _update_pages(self, numbers: set[int]) -> None:
+        visible = self.visible_pages()
+        for number in numbers:
+            if number - 1 in visible:
+                self.viewport().update(self.page_rect(number - 1))
 
     # -- geometry ------------------------------------------------------------------------
     def _relayout(self) -> None:
@@ -344,8 +289,9 @@ class PdfView(QAbstractScrollArea):
             while end > start and text[end - 1].isspace():
                 end -= 1
         self._selection = (start, end)
+        before = {r.page for r in self._selection_rects}
         self._selection_rects = self.layout_.rects(start, end) if self.layout_ is not None and start < end else []
-        self.viewport().update()
+        self._update_pages(before | {r.page for r in self._selection_rects})
 
     def clear_selection(self) -> None:
         self.set_selection(0, 0)
@@ -460,7 +406,9 @@ class PdfView(QAbstractScrollArea):
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         self.viewport().update()
 
-    def _scrolled(self, _value: int) -> None:
+    def _scrolled(self, value: int) -> None:
+        self._scrolling_up = value < self._last_scroll
+        self._last_scroll = value
         if self.article is not None:
             self._position_timer.start()
 
@@ -475,9 +423,10 @@ class PdfView(QAbstractScrollArea):
             self.readingPositionChanged.emit(self.article.id, self.offset_at_top())
 
     # -- painting ------------------------------------------------------------------------
-    def _page_rendered(self, index: int, scale: float, image: QImage) -> None:
-        if abs(scale - self._scale * self.devicePixelRatioF()) > 1e-6 or image.isNull():
-            return
+    def _page_rendered(self, path: str, index: int, scale: float, image: QImage) -> None:
+        current = self.layout_ is not None and str(self.layout_.path) == path
+        if not current or abs(scale - self._scale * self.devicePixelRatioF()) > 1e-6 or image.isNull():
+            return  # another document's page, or drawn for a zoom since left
         self._images[(index, scale)] = image
         self._images.move_to_end((index, scale))
         while len(self._images) > CACHE_PAGES:
@@ -485,23 +434,33 @@ class PdfView(QAbstractScrollArea):
         if index in self.visible_pages():
             self.viewport().update(self.page_rect(index))
 
+    def wanted_pages(self, visible: list[int], scale: float) -> list[int]:
+        """Pages to render, most urgent first: those in view, then the next ones the scroll
+        goes to (and one the other way), none already drawn."""
+        if self.layout_ is None or not visible:
+            return []
+        count = len(self.layout_.pages)
+        first, last = visible[0], visible[-1]
+        ahead = [last + k for k in range(1, PREFETCH_PAGES + 1)]
+        behind = [first - k for k in range(1, PREFETCH_PAGES + 1)]
+        if self._scrolling_up:
+            ahead, behind = behind, ahead
+        order = [*visible, *ahead, behind[0]]
+        return [i for i in order if 0 <= i < count and (i, scale) not in self._images]
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self.viewport())
         colors = themes.article_colors(self.theme)
         painter.fillRect(event.rect(), QColor(colors.code_bg if self.theme != "dark" else "#121315"))
         if self.layout_ is None:
             return
-        ratio = self.devicePixelRatioF()
-        scale = self._scale * ratio
+        scale = self._scale * self.devicePixelRatioF()
         visible = self.visible_pages()
-        near = self.visible_pages(extra=self.viewport().height())
-        path = str(self.layout_.path)
         for i in visible:
             rect = self.page_rect(i)
             image = self._images.get((i, scale))
             if image is None:
                 painter.fillRect(rect, QColor("white"))
-                self.renderer.request(path, i, scale)
             else:
                 self._images.move_to_end((i, scale))
                 painter.drawImage(QRectF(rect), image)
@@ -511,10 +470,8 @@ class PdfView(QAbstractScrollArea):
             self._paint_marks(painter, i)
             if self.theme == "dark" and self.dim_pages:
                 painter.fillRect(rect, QColor(0, 0, 0, 70))
-        for i in near:
-            if i not in visible and (i, scale) not in self._images:
-                self.renderer.request(path, i, scale)
-        self.renderer.forget({(path, i, scale) for i in near})
+        # Every paint restates the wish: pages scrolled past are dropped before they are drawn.
+        self.renderer.want(str(self.layout_.path), scale, self.wanted_pages(visible, scale))
 
     def _paint_marks(self, painter: QPainter, index: int) -> None:
         number = index + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QModelIndex,
     QRect,
+    Qt,
     Signal,
 )
 from PySide6.QtWidgets import (
@@ -36,6 +37,9 @@ class Sidebar(QWidget):
         layout.addWidget(self.tags)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
+        # Whole labels, never scrolled: the sidebar's minimum width then holds both of them.
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         layout.addWidget(self.tabs, 1)
         page = QWidget(self.tabs)
         col = QVBoxLayout(page)

@@ -280,10 +280,8 @@ def _reading_order(lines: list[_Line]) -> list[_Line]:
     if not lines:
         return lines
     tall = sum(1 for ln in lines if ln.top - ln.bottom > 2 * (ln.right - ln.left) and len(ln.text) > 1)
-    if tall > len(lines) / 2:  # vertical writing (tategaki): columns from right to left
-        for k, line in enumerate(lines):
-            line.group = k
-        return sorted(lines, key=lambda ln: (-round(ln.right), -ln.top))
+    if tall > len(lines) / 2:  # vertical writing (tategaki)
+        return _vertical_order(lines)
     segments: list[list[_Line]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:]):
         if _overlap(prev, line) < 0.5 or _same_row(prev, line):
@@ -299,6 +297,33 @@ def _reading_order(lines: list[_Line]) -> list[_Line]:
         for line in seg:
             line.group = group
             out.append(line)
+    return out
+
+
+def _vertical_order(lines: list[_Line]) -> list[_Line]:
+    """Vertical writing: tiers (段, bands no column crosses) from the top, in each the columns
+    from right to left, each column (one line or pieces one above another) top to bottom."""
+    tiers: list[list[_Line]] = []
+    tier_bottom = 0.0
+    for line in sorted(lines, key=lambda ln: -ln.top):
+        if tiers and line.top > tier_bottom:
+            tiers[-1].append(line)
+            tier_bottom = min(tier_bottom, line.bottom)
+        else:
+            tiers.append([line])
+            tier_bottom = line.bottom
+    out: list[_Line] = []
+    for tier in tiers:
+        columns: list[list[_Line]] = []
+        for line in sorted(tier, key=lambda ln: -ln.right):
+            if columns and _overlap(columns[-1][0], line) >= 0.5:
+                columns[-1].append(line)
+            else:
+                columns.append([line])
+        for column in columns:
+            out.extend(sorted(column, key=lambda ln: -ln.top))
+    for k, line in enumerate(out):
+        line.group = k  # each column a paragraph, as each is a line of verse or a heading
     return out
 
 

@@ -36,6 +36,18 @@ def get_row(conn: sqlite3.Connection, article_id: int) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM articles WHERE id = ? AND deleted_at IS NULL", (int(article_id),)).fetchone()
 
 
+def text_around(conn: sqlite3.Connection, article_id: int, start: int, end: int, context: int) -> tuple[int, str] | None:
+    """The live article's text length and ``text[start - context : end + context]``, without
+    the rest of the row in Python (None when missing or deleted). SQLite counts characters
+    (code points) as Python does; its ``length`` stops at a NUL, which importers never store."""
+    lo = max(0, start - context)
+    row = conn.execute(
+        "SELECT length(text), substr(text, ?, ?) FROM articles WHERE id = ? AND deleted_at IS NULL",
+        (lo + 1, end + context - lo, int(article_id)),
+    ).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
 def find_by_source(conn: sqlite3.Connection, source_key: str) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT id, content_hash, text FROM articles WHERE source_key = ? AND deleted_at IS NULL", (source_key,)

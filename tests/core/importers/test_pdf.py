@@ -99,8 +99,52 @@ def test_scripts() -> None:
     assert "발급월+1개월까지는 전월 이용금액 40만원 미만 시에도 제공" in korean
     japanese = import_path(PDF / "text" / "japanese-tex-notes.pdf").text
     assert "マーケットモデルは" in japanese
-    # vertical writing: the columns are there (their order is not yet right to left, see README)
+    # vertical writing: the columns are there (their order: test_vertical_writing_is_read_right_to_left)
     assert "宇宙塵をたべ、または空気や塩水を呼吸しながら" in import_path(PDF / "text" / "miyazawa-haru-to-shura-jo-vertical.pdf").text
+
+
+# Miyazawa's preface in two tiers (段) on a landscape page, as `pdftotext -layout` lays it out
+# (each column a row: the upper tier on the left, the lower on the right), read tier by tier,
+# each column top to bottom, the columns right to left; the vertical brackets as horizontal ones.
+UPPER_TIER = """序 わたくしといふ現象は 假定された有機交流電燈の ひとつの青い照明です （あらゆる透明な幽霊の複合体）
+風景やみんなといっしょに せはしくせはしく明滅しながら いかにもたしかにともりつづける 因果交流電燈の
+ひとつの青い照明です （ひかりはたもち、その電燈は失はれ） これらは二十二箇月の 過去とかんずる方角から
+紙と鑛質インクをつらね （すべてわたくしと明滅し みんなが同時に感ずるもの） ここまでたもちつゞけられた
+かげとひかりのひとくさりづつ そのとほりの心象スケッチです これらについて人や銀河や修羅や海膽は
+宇宙塵をたべ、または空気や塩水を呼吸しながら それぞれ新鮮な本体論もかんがへませうが
+それらも畢竟こゝろのひとつの風物です たゞたしかに記録されたこれらのけしきは 記録されたそのとほりのこのけしきで
+それが虚無ならば虚無自身がこのとほりで ある程度まではみんなに共通いたします
+（すべてがわたくしの中のみんなであるやうに みんなのおのおののなかのすべてですから）""".split()
+LOWER_TIER = """けれどもこれら新世代沖積世の 巨大に明るい時間の集積のなかで 正しくうつされた筈のこれらのことばが
+わづかその一點にも均しい明暗のうちに （あるひは修羅の十億年） すでにはやくもその組立や質を變じ
+しかもわたくしも印刷者も それを変らないとして感ずることは 傾向としてはあり得ます けだしわれわれがわれわれの感官や
+風景や人物をかんずるやうに そしてたゞ共通に感ずるだけであるやうに 記録や歴史、あるひは地史といふものも
+それのいろいろの論料といっしょに （因果の時空的制約のもとに） われわれがかんじてゐるのに過ぎません
+おそらくこれから二千年もたったころは それ相當のちがった地質學が流用され 相當した證據もまた次次過去から現出し
+みんなは二千年ぐらゐ前には 青ぞらいっぱいの無色な孔雀が居たとおもひ 新進の大學士たちは気圏のいちばんの上層
+きらびやかな氷窒素のあたりから すてきな化石を發堀したり あるひは白堊紀砂岩の層面に 透明な人類の巨大な足跡を
+発見するかもしれません すべてこれらの命題は 心象や時間それ自身の性質として 第四次延長のなかで主張されます""".split()
+
+
+def test_vertical_writing_is_read_right_to_left_tier_by_tier() -> None:
+    article = import_path(PDF / "text" / "miyazawa-haru-to-shura-jo-vertical.pdf")
+    assert article.text.split("\n") == [*UPPER_TIER, *LOWER_TIER, "大正十三年一月廿日 宮澤賢治"]
+    # the pages' character map still finds each column on the page: right of the next one
+    layout = article.extra["pdf"]
+    first = layout_rects(layout, article.text, "わたくしといふ現象は")
+    second = layout_rects(layout, article.text, "假定された有機交流電燈の")
+    assert first.x0 > second.x1
+
+
+def layout_rects(pages: object, text: str, quote: str) -> object:
+    start = text.index(quote)
+    layout = PdfLayout(PDF / "text" / "miyazawa-haru-to-shura-jo-vertical.pdf", pages.pages)  # type: ignore[attr-defined]
+    try:
+        rects = layout.rects(start, start + len(quote))
+    finally:
+        layout.close()
+    assert rects
+    return rects[0]
 
 
 def test_rotated_page_size_is_as_shown(reader_home: Path) -> None:
