@@ -106,3 +106,21 @@ def test_unusual_shapes_are_left_to_whoosh(library: Library) -> None:
 
     assert evaluate_mod.evaluate(searcher, wq.Not(wq.Term("text", "river")), 10, None, {}) is None
     assert evaluate_mod.evaluate(searcher, wq.Phrase("text", ["river", "stone"], slop=3), 10, None, {}) is None
+
+
+def test_a_phrase_reads_positions_only_where_its_rarest_word_has_the_right_neighbours(
+        library: Library, monkeypatch) -> None:
+    checked: list[int] = []
+    real = evaluate_mod._Phrase._by_position
+
+    def counting(self, seg, candidates):
+        if self.words[0].field == "text":
+            checked.append(len(candidates))
+        return real(self, seg, candidates)
+
+    monkeypatch.setattr(evaluate_mod._Phrase, "_by_position", counting)
+    found = library.index.search('text:"canyon river"', limit=500)
+    having_both = sum(1 for a in library.list_articles()
+                      if {"canyon", "river"} <= set(library.get(a.id).text.lower().split()))
+    assert having_both > 1.5 * len(found)        # many articles with both words are not matches
+    assert sum(checked) <= len(found) + 3        # and their positions were never read

@@ -21,7 +21,10 @@ from typing import Any
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from reader.core.search.links import LinkedCharacters, links_of, neighbour_hash
 
 _INT_SIZE = 4          # a position value starts with the frequency as a 4-byte integer
 _MAX_LENGTH_CACHE = 64  # (segment, field) length tables kept
@@ -123,6 +126,38 @@ class _Segment:
     def values(self, field: str, term: bytes) -> dict[int, bytes]:
         self.postings(field, term, values=True)
         return self._values[(field, term)]
+
+    def values_for(self, field: str, term: bytes, docs: set[int]) -> dict[int, bytes]:
+        """The values (positions...) of ``term`` in ``docs`` only: a block's values are
+        unpacked only if one of ``docs`` is in it."""
+        key = (field, term)
+        if key in self._values:
+            every = self._values[key]
+            return {d: every[d] for d in docs if d in every}
+        out: dict[int, bytes] = {}
+        try:
+            m = self.reader._terms.matcher(field, term, self.reader.schema[field].format)
+        except TermNotFound:
+            return out
+        if not isinstance(m, W3LeafMatcher):
+            while m.is_active():
+                if m.id() in docs:
+                    out[m.id()] = m.value()
+                m.next()
+            return out
+        while m.is_active():
+            if m._data is None:
+                m._read_data()
+            ids = m._data[0]
+            ids = list(ids if m._byteids else accumulate(ids))
+            if not docs.isdisjoint(ids):
+                m._read_values()
+                values = m._values
+                for i, d in enumerate(ids):
+                    if d in docs:
+                        out[d] = values[i]
+            m._next_block()
+        return out
 
     def lengths(self, field: str) -> list[int]:
         """Every document's length in ``field`` (segments never change: cached by segment)."""
@@ -241,20 +276,38 @@ class _Phrase(_Node):
     """Words next to each other, in order (Whoosh's Phrase with slop 1): the documents that
     have every word, then their positions; scored as the sum of the words' scores."""
 
-    def __init__(self, words: list[_Term], boost: float, decode: Any):
-        self.words, self.boost, self.decode = words, boost, decode
+    def __init__(self, words: list[_Term], boost: float, decode: Any, linked: bool = False):
+        self.words, self.boost, self.decode, self.linked = words, boost, decode, linked
 
     def docs(self, seg: _Segment) -> set[int]:
         sets = sorted((seg.matched(w) for w in self.words), key=len)
         candidates = sets[0]
         for other in sets[1:]:
             candidates = candidates & other
+        if self.linked and candidates:
+            candidates = self._by_neighbours(seg, candidates)
         return self._by_position(seg, candidates)
+
+    def _by_neighbours(self, seg: _Segment, candidates: set[int]) -> set[int]:
+        """The candidates where the rarest word has the phrase's neighbours (see links.py)."""
+        words = self.words
+        r = min(range(len(words)), key=lambda i: len(seg.matched(words[i])))
+        want_before = neighbour_hash(words[r - 1].text) << 8 if r > 0 else None
+        want_after = neighbour_hash(words[r + 1].text) if r + 1 < len(words) else None
+        values = seg.values_for(words[r].field, words[r].term, candidates)
+        out = set()
+        for d, value in values.items():
+            for link in links_of(value):
+                if (want_before is None or link & 0xFF00 == want_before) and (
+                        want_after is None or link & 0xFF == want_after):
+                    out.add(d)
+                    break
+        return out
 
     def _by_position(self, seg: _Segment, candidates: set[int]) -> set[int]:
         if not candidates:
             return candidates
-        values = [seg.values(w.field, w.term) for w in self.words]
+        values = [seg.values_for(w.field, w.term, candidates) for w in self.words]
         decode = self.decode
         out = set()
         for d in candidates:
@@ -282,7 +335,7 @@ def _positions_decoder(fmt: Any) -> Any:
     """A fast position decoder for the field's format (Whoosh's, minus a Python call a value)."""
     from whoosh import formats
 
-    if type(fmt) is formats.Characters:
+    if type(fmt) in (formats.Characters, LinkedCharacters):
         return lambda v: accumulate(code[0] for code in loads(v[_INT_SIZE:] + b"."))
     if type(fmt) is formats.Positions:
         return lambda v: accumulate(loads(v[_INT_SIZE:] + b"."))
@@ -308,7 +361,7 @@ def _plan(q: wq.Query, schema: Any, weighting: scoring.BM25F) -> _Node:
         if decode is None:
             raise Unsupported
         words = [_term(q.fieldname, w, 1.0, schema, weighting) for w in q.words]
-        return _Phrase(words, q.boost, decode)
+        return _Phrase(words, q.boost, decode, isinstance(schema[q.fieldname].format, LinkedCharacters))
     raise Unsupported
 
 

@@ -12,6 +12,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
 
+from reader.core.search.links import LinkedCharacters, neighbour_hash
 from reader.core.search.status import SCHEMA_VERSION
 from reader.core.storage import IndexRecord
 
@@ -44,16 +45,25 @@ class StemmedText(wf.TEXT):
     (highlights carry their place in the article this way).
     """
 
+    def __init__(self, *args: Any, links: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if links:  # each occurrence also names its neighbours (see links.py)
+            self.format = LinkedCharacters(field_boost=self.format.field_boost)
+
     def index(self, value: Any, **kwargs: Any) -> Any:
         if kwargs.get("mode", "index") != "index" or len(kwargs) > 1 or not isinstance(value, (str, list)):
             yield from super().index(value, **kwargs)
             return
         pieces = [(0, value)] if isinstance(value, str) else value
-        seen: dict[str, list[tuple[int, int, int]]] = {}
+        fmt = self.format
+        linked = isinstance(fmt, LinkedCharacters)
+        seen: dict[str, list[Any]] = {}
         base = 0
         for offset, piece in pieces:
             pos = None
             last = -1
+            before: list[int] | None = None  # the previous kept word's occurrence, to give it its next
+            before_hash = 0
             for i, m in enumerate(_WORD.finditer(piece)):
                 last = i
                 word = m.group().lower()
@@ -61,9 +71,17 @@ class StemmedText(wf.TEXT):
                     continue
                 # StopFilter's renumbering: the first kept word keeps its place, the rest follow on.
                 pos = base + i if pos is None else pos + 1
-                seen.setdefault(_stem(word), []).append((pos, offset + m.start(), offset + m.end()))
+                stem = _stem(word)
+                if linked:
+                    here = neighbour_hash(stem)
+                    occurrence = [pos, offset + m.start(), offset + m.end(), before_hash << 8]
+                    if before is not None:
+                        before[3] |= here
+                    before, before_hash = occurrence, here
+                    seen.setdefault(stem, []).append(occurrence)
+                else:
+                    seen.setdefault(stem, []).append((pos, offset + m.start(), offset + m.end()))
             base = (pos if pos is not None else base + last) + 2  # pieces are never one phrase
-        fmt = self.format
         boost = fmt.field_boost
         chars = isinstance(fmt, formats.Characters)
         for term, postings in seen.items():
@@ -82,7 +100,7 @@ def make_schema() -> wf.Schema:
         url=wf.TEXT(analyzer=words),
         # Character offsets in the postings make snippets without re-reading the body;
         # the body itself stays in SQLite.
-        text=StemmedText(analyzer=stem, chars=True),
+        text=StemmedText(analyzer=stem, chars=True, links=True),
         # Each highlight at its place in the article: a match marks the highlighted words.
         highlight=StemmedText(analyzer=stem, chars=True),
         note=StemmedText(analyzer=stem),
