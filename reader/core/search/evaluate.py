@@ -24,6 +24,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from reader.core.search import pairs
 from reader.core.search.links import LinkedCharacters, links_of, neighbour_hash
 
 _INT_SIZE = 4          # a position value starts with the frequency as a 4-byte integer
@@ -35,14 +36,16 @@ class Unsupported(Exception):
 
 
 def evaluate(searcher: Any, q: wq.Query, limit: int, docfilter: set[int] | None,
-             lengths: dict[tuple[str, str], list[int]]) -> tuple[list[tuple[int, float]], int] | None:
+             lengths: dict[tuple[str, str], list[int]],
+             versions: pairs.Versions | None = None) -> tuple[list[tuple[int, float]], int] | None:
     """The top ``limit`` (docnum, score) of ``q`` and the exact number of matches, or None
-    when ``q`` is not a shape handled here. ``lengths`` caches field lengths per segment."""
+    when ``q`` is not a shape handled here. ``lengths`` caches field lengths per segment;
+    ``versions`` are the index's choices of common words (for phrases, see pairs.py)."""
     weighting = searcher.weighting
     if type(weighting) is not scoring.BM25F:
         return None
     try:
-        plan = _plan(q, searcher.schema, weighting)
+        plan = _plan(q, searcher.schema, weighting, versions)
     except Unsupported:
         return None
     scores: dict[int, float] = {}
@@ -276,17 +279,53 @@ class _Phrase(_Node):
     """Words next to each other, in order (Whoosh's Phrase with slop 1): the documents that
     have every word, then their positions; scored as the sum of the words' scores."""
 
-    def __init__(self, words: list[_Term], boost: float, decode: Any, linked: bool = False):
+    def __init__(self, words: list[_Term], boost: float, decode: Any, linked: bool = False,
+                 versions: pairs.Versions | None = None):
         self.words, self.boost, self.decode, self.linked = words, boost, decode, linked
+        self.pair: tuple[bytes, list[bytes]] | None = None
+        if versions is not None and versions.words and words[0].field == "text":
+            # The adjacent pair indexed in the most versions (usually all or none).
+            best: list[int] = []
+            for a, b in zip(words, words[1:]):
+                covering = versions.covering(a.text, b.text)
+                if len(covering) > len(best):
+                    best = covering
+                    term = pairs.pair(a.text, b.text).encode("utf-8")
+            if best:
+                self.pair = (term, [pairs.marker(v).encode("utf-8") for v in best])
 
     def docs(self, seg: _Segment) -> set[int]:
         sets = sorted((seg.matched(w) for w in self.words), key=len)
         candidates = sets[0]
         for other in sets[1:]:
             candidates = candidates & other
+        if not candidates:
+            return candidates
+        if self.pair is not None:
+            return self._by_pair(seg, candidates)
+        return self._verify(seg, candidates)
+
+    def _verify(self, seg: _Segment, candidates: set[int]) -> set[int]:
         if self.linked and candidates:
             candidates = self._by_neighbours(seg, candidates)
         return self._by_position(seg, candidates)
+
+    def _by_pair(self, seg: _Segment, candidates: set[int]) -> set[int]:
+        """Articles indexed with the pair have it or do not; the rest are verified."""
+        term, markers = self.pair  # type: ignore[misc]
+        reader = seg.reader
+        count = reader.doc_count_all()
+        # A segment whose every article carries a marker needs no marker postings read.
+        if any(reader.doc_frequency("pair", m) == count for m in markers):
+            found = candidates & set(seg.postings("pair", term))
+            return self._verify(seg, found) if len(self.words) > 2 else found
+        with_pair: set[int] = set()
+        for m in markers:
+            with_pair |= set(seg.postings("pair", m))
+        found = candidates & with_pair & set(seg.postings("pair", term))
+        if len(self.words) > 2:
+            found = self._verify(seg, found)  # one pair of a longer phrase: a first sieve
+        return found | self._verify(seg, candidates - with_pair)
 
     def _by_neighbours(self, seg: _Segment, candidates: set[int]) -> set[int]:
         """The candidates where the rarest word has the phrase's neighbours (see links.py)."""
@@ -342,18 +381,18 @@ def _positions_decoder(fmt: Any) -> Any:
     return None
 
 
-def _plan(q: wq.Query, schema: Any, weighting: scoring.BM25F) -> _Node:
+def _plan(q: wq.Query, schema: Any, weighting: scoring.BM25F, versions: pairs.Versions | None = None) -> _Node:
     kind = type(q)
     if kind is wq.Term:
         return _term(q.fieldname, q.text, q.boost, schema, weighting)
     if isinstance(q, wq.Or) and kind.__name__ in ("Or", "ExpandedOr"):
         if q.minmatch or q.scale is not None or not q.subqueries:
             raise Unsupported
-        return _Or([_plan(c, schema, weighting) for c in q.subqueries], q.boost)
+        return _Or([_plan(c, schema, weighting, versions) for c in q.subqueries], q.boost)
     if kind is wq.And:
         if not q.subqueries:
             raise Unsupported
-        return _And([_plan(c, schema, weighting) for c in q.subqueries], q.boost)
+        return _And([_plan(c, schema, weighting, versions) for c in q.subqueries], q.boost)
     if kind is wq.Phrase:
         if q.slop != 1 or len(q.words) < 2 or q.fieldname not in schema:
             raise Unsupported
@@ -361,7 +400,8 @@ def _plan(q: wq.Query, schema: Any, weighting: scoring.BM25F) -> _Node:
         if decode is None:
             raise Unsupported
         words = [_term(q.fieldname, w, 1.0, schema, weighting) for w in q.words]
-        return _Phrase(words, q.boost, decode, isinstance(schema[q.fieldname].format, LinkedCharacters))
+        return _Phrase(words, q.boost, decode, isinstance(schema[q.fieldname].format, LinkedCharacters),
+                       versions if "pair" in schema else None)
     raise Unsupported
 
 

@@ -39,6 +39,7 @@ class SearchIndex(IndexSearching, IndexWriting):
         self._filters: dict[tuple[int, str], frozenset[int]] = {}
         self._merged: dict[tuple[str, tuple[str, ...]], Any] = {}  # segments' vocabularies as one
         self._lengths: dict[tuple[str, str], list[int]] = {}  # (segment, field) -> each doc's length
+        self._pairs_read: tuple[Any, Any] | None = None      # (file stamp, pairs.Versions)
         self.term_at_a_time = True                            # False: Whoosh's matchers for every query
         self._parsers = sq.Parsers(self.schema)
         self._stem = self.schema["text"].analyzer

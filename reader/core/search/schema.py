@@ -13,6 +13,7 @@ from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
 
 from reader.core.search.links import LinkedCharacters, neighbour_hash
+from reader.core.search.pairs import PairField
 from reader.core.search.status import SCHEMA_VERSION
 from reader.core.storage import IndexRecord
 
@@ -105,6 +106,8 @@ def make_schema() -> wf.Schema:
         highlight=StemmedText(analyzer=stem, chars=True),
         note=StemmedText(analyzer=stem),
         tag=wf.TEXT(analyzer=words),
+        # Pairs of adjacent common words of the body: phrases of common words (see pairs.py).
+        pair=PairField(),
         added=wf.DATETIME(),
         published=wf.DATETIME(),
     )
@@ -132,7 +135,7 @@ def _parse_date(value: str | None, *, to_local: bool) -> datetime | None:
 
 
 def record_to_doc(rec: IndexRecord) -> dict[str, Any]:
-    doc: dict[str, Any] = {"id": str(rec.id), "text": rec.text or ""}
+    doc: dict[str, Any] = {"id": str(rec.id), "text": rec.text or "", "pair": rec.text or ""}
     for name, value in (("title", rec.title), ("author", rec.author), ("site", rec.site), ("url", rec.url)):
         if value:
             doc[name] = value

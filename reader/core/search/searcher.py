@@ -13,6 +13,7 @@ from whoosh import query as wq
 from whoosh.analysis import Token
 
 from reader.core.errors import InvalidSearchQueryError, SearchError
+from reader.core.search import pairs
 from reader.core.search import query as sq
 from reader.core.search.evaluate import evaluate
 from reader.core.search.lifecycle import IndexLifecycle
@@ -95,10 +96,22 @@ class IndexSearching(IndexLifecycle):
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return [], 0
         if self.term_at_a_time:
-            done = evaluate(searcher, q, limit, docfilter, self._lengths)
+            done = evaluate(searcher, q, limit, docfilter, self._lengths, self._pair_versions())
             if done is not None:
                 return done
         return self._run(searcher, q, limit, set(docfilter) if docfilter is not None else None)
+
+    def _pair_versions(self) -> pairs.Versions:
+        """The index's choices of common words (pairs.py), read again when the file changes."""
+        path = self.dir / pairs.VERSIONS_FILE
+        try:
+            st = path.stat()
+            stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        if self._pairs_read is None or self._pairs_read[0] != stamp:
+            self._pairs_read = (stamp, pairs.load(self.dir))
+        return self._pairs_read[1]
 
     @staticmethod
     def _run(searcher: Any, q: wq.Query, limit: int, docfilter: Any) -> tuple[list[tuple[int, float]], int]:

@@ -9,10 +9,12 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from whoosh import index as windex
 
+from reader.core.search import pairs
 from reader.core.search.lifecycle import PROCESS_LOCK_TIMEOUT, WRITER_OPTIONS, IndexLifecycle, _codec, _storage
 from reader.core.search.schema import SCHEMA_VERSION, record_to_doc
 
@@ -91,8 +93,10 @@ class IndexWriting(IndexLifecycle):
             latest[article_id] = max(seq, latest.get(article_id, 0))
         items = sorted(latest.items(), key=lambda kv: kv[1])
         fresh = self._searcher.doc_count_all() == 0
+        bulk = len(items) >= BULK_THRESHOLD
+        self._activate_pairs(self.dir, [i for i, _ in items], self._searcher.doc_count() + len(items))
         try:
-            writer = self._writer(bulk=len(items) >= BULK_THRESHOLD, docs=len(items))
+            writer = self._writer(bulk=bulk, docs=len(items))
         except windex.LockError:
             log.info("search index is being written by another program; catching up later")
             return 0, True
@@ -134,6 +138,15 @@ class IndexWriting(IndexLifecycle):
             progress(indexed, total, "Indexing articles")
         self._maybe_merge()
         return indexed, stopped_at is None
+
+    def _activate_pairs(self, index_dir: Path, ids: list[int], doc_count: int) -> None:
+        """Which common words the documents written next get pairs for (see pairs.py); a
+        write of enough articles may choose them anew from a sample of its own."""
+        sample = None
+        if len(ids) >= pairs.MIN_SAMPLE:
+            chosen = ids[:: max(1, len(ids) // pairs.SAMPLE)][: pairs.SAMPLE]
+            sample = lambda: self.storage.texts(chosen).values()  # noqa: E731
+        pairs.activate(index_dir, doc_count, sample)
 
     @staticmethod
     def _bulk_procs() -> int:
@@ -177,6 +190,7 @@ class IndexWriting(IndexLifecycle):
         ids = self.storage.live_article_ids()
         total = len(ids)
         ix = _storage(building).create_index(self.schema)
+        self._activate_pairs(building, ids, total)
         writer = self._writer(bulk=total >= BULK_THRESHOLD, ix=ix)
         try:
             for chunk_start in range(0, total, BATCH):

@@ -1,0 +1,89 @@
+"""Phrases of common words answered by indexed word pairs (reader/core/search/pairs.py): the
+same articles as by positions, whichever articles were indexed with pairs and which not."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from reader.core.library import Library
+from reader.core.search import evaluate as evaluate_mod
+from reader.core.search import pairs
+from tests.core.test_search_evaluate import WORDS, _article
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory):
+    lib = Library(tmp_path_factory.mktemp("pairs-home"), auto_index=False)
+    lib.index._maybe_merge = lambda: None   # scores compared below must not move mid-test
+    rnd = random.Random(9)
+    ids = [lib.add_imported(_article(rnd, i)).article_id for i in range(60)]
+    lib.index.catch_up()                    # too few to choose common words: no pairs
+    ids += [lib.add_imported(_article(rnd, 60 + i)).article_id for i in range(240)]
+    lib.index.catch_up()                    # enough: common words chosen, pairs indexed
+    for i in range(5):                      # one at a time, with the words chosen before
+        ids.append(lib.add_imported(_article(rnd, 300 + i)).article_id)
+        lib.index.catch_up()
+    for aid in ids[::17]:
+        lib.delete(aid)
+    lib.index.catch_up()
+    yield lib
+    lib.close()
+
+
+def test_common_words_are_chosen_once_enough_articles_come_at_once(library: Library) -> None:
+    versions = library.index._pair_versions()
+    assert versions.latest == 1
+    assert set(WORDS[:5]) <= versions.words[1]    # the most widespread words of the sample
+    assert versions.docs[1] == 300
+
+
+PHRASES = [f'"{a} {b}"' for a, b in itertools.permutations(WORDS[:6], 2)] + ['"river stone lantern"', '"zz river"']
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_a_phrase_finds_what_positions_find(library: Library, phrase: str) -> None:
+    index = library.index
+    fast = {r.article_id: round(r.score, 6) for r in index.search(phrase, limit=1000)}
+    index.term_at_a_time = False
+    try:
+        slow = {r.article_id: round(r.score, 6) for r in index.search(phrase, limit=1000)}
+    finally:
+        index.term_at_a_time = True
+    assert fast == slow
+
+
+def test_only_articles_indexed_without_the_pair_are_checked_by_position(library: Library, monkeypatch) -> None:
+    checked: list[int] = []
+    real = evaluate_mod._Phrase._by_position
+
+    def counting(self, seg, candidates):
+        if self.words[0].field == "text":  # titles have no pairs: positions, as before
+            checked.append(len(candidates))
+        return real(self, seg, candidates)
+
+    monkeypatch.setattr(evaluate_mod._Phrase, "_by_position", counting)
+    assert library.search('"river stone"', limit=5)
+    assert 0 < sum(checked) <= 60           # the first 60 articles predate the choice
+
+
+def test_a_rebuilt_index_chooses_its_common_words_again(tmp_path) -> None:
+    lib = Library(tmp_path / "home", auto_index=False)
+    rnd = random.Random(3)
+    for i in range(220):
+        lib.add_imported(_article(rnd, i))
+    lib.index.rebuild()
+    assert (lib.index.dir / pairs.VERSIONS_FILE).exists()
+    assert lib.index._pair_versions().latest == 1
+    lib.index.term_at_a_time = False
+    whoosh_ids = {r.article_id for r in lib.search('"river stone"', limit=500)}
+    lib.index.term_at_a_time = True
+    assert {r.article_id for r in lib.search('"river stone"', limit=500)} == whoosh_ids != set()
+    lib.close()
+
+
+def test_a_damaged_list_of_common_words_means_positions_for_every_article(library: Library, tmp_path) -> None:
+    (tmp_path / pairs.VERSIONS_FILE).write_text("{not json", "utf-8")
+    assert pairs.load(tmp_path).latest is None
