@@ -37,7 +37,7 @@ class SearchIndex(IndexSearching, IndexWriting):
         self._last_seq = 0
         self._vocab: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._filters: dict[tuple[int, str], frozenset[int]] = {}
-        self._merged: dict[tuple[str, tuple[str, ...]], Any] = {}  # segments' vocabularies as one
+        self._merged: dict[tuple[str, Any], Any] = {}  # segments' vocabularies as one, by segments and by reader
         self._lengths: dict[tuple[str, str], list[int]] = {}  # (segment, field) -> each doc's length
         self._pairs_read: tuple[Any, Any] | None = None      # (file stamp, pairs.Versions)
         self.term_at_a_time = True                            # False: Whoosh's matchers for every query

@@ -250,13 +250,15 @@ class QueryRewriter:
             return wq.NullQuery
         reader = self.reader
         stems = isinstance(reader.schema[field], StemmedText)
-        scored = fuzzy.expand(word, self.analyze(field, word), maxdist, self.fuzzy_vocab(reader, field),
-                              lambda term: (field, term) in reader, stems)
+        buckets = self.fuzzy_vocab(reader, field)
+        known = getattr(buckets[0], "__contains__", None) if len(buckets) == 1 else None
+        scored = fuzzy.expand(word, self.analyze(field, word), maxdist, buckets,
+                              known or (lambda term: (field, term) in reader), stems)
         if not scored:
             return wq.NullQuery
-        freq = reader.doc_frequency
-        best = sorted(scored.items(), key=lambda kv: (-kv[1], -freq(field, kv[0])))[:MAX_FUZZY_TERMS]
-        kept = set(self._within_budget([(freq(field, t), t) for t, _ in best]))
+        freqs = {t: reader.doc_frequency(field, t) for t in scored}  # each a lookup per segment: once
+        best = sorted(scored.items(), key=lambda kv: (-kv[1], -freqs[kv[0]]))[:MAX_FUZZY_TERMS]
+        kept = set(self._within_budget([(freqs[t], t) for t, _ in best]))
         return ExpandedOr([wq.Term(field, t, boost=q.boost * w) for t, w in best if t in kept])
 
 

@@ -165,15 +165,19 @@ class IndexSearching(IndexLifecycle):
     def _merged_vocab(self, reader: Any, field_name: str) -> list[MergedBuckets]:
         """All segments' terms of ``field_name`` as one vocabulary (a misspelling is then
         compared with each word once, not once per segment that has it)."""
+        known = self._merged.get((field_name, id(reader)))
+        if known is not None and known[0] is reader:  # the same reader: the same segments
+            return [known[1]]
         parts = self._fuzzy_vocab(reader, field_name)
         segments = tuple(sub.segment().segment_id() for sub, _ in reader.leaf_readers()
                          if getattr(sub, "segment", lambda: None)() is not None)
         key = (field_name, segments)
         merged = self._merged.get(key)
         if merged is None:
-            if len(self._merged) > 8:
+            if len(self._merged) > 32:
                 self._merged.clear()
             merged = self._merged[key] = MergedBuckets(parts)
+        self._merged[(field_name, id(reader))] = (reader, merged)
         return [merged]
 
     def _segment_vocab(self, reader: Any, segment_id: str, field_name: str) -> dict[str, list[str]]:
@@ -415,6 +419,7 @@ class MergedBuckets:
         self._letters: dict[str, list[str]] = {}
 
         self._lengths: dict[str, dict[int, list[str]]] = {}
+        self._sets: dict[str, frozenset[str]] = {}
 
     def get(self, letter: str, default: Any = None) -> list[str] | None:
         words = self._letters.get(letter)
@@ -422,6 +427,15 @@ class MergedBuckets:
             lists = [p[letter] for p in self._parts if letter in p]
             words = self._letters[letter] = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
         return words or default
+
+    def __contains__(self, word: str) -> bool:
+        """Whether ``word`` is indexed (in any segment): a set lookup, not one per segment."""
+        if not word:
+            return False
+        known = self._sets.get(word[0])
+        if known is None:
+            known = self._sets[word[0]] = frozenset(self.get(word[0], ()))
+        return word in known
 
     def near(self, letter: str, length: int, maxdist: int) -> list[str]:
         """The words of ``letter`` whose length is within ``maxdist`` of ``length`` (the only
