@@ -87,3 +87,15 @@ def test_a_rebuilt_index_chooses_its_common_words_again(tmp_path) -> None:
 def test_a_damaged_list_of_common_words_means_positions_for_every_article(library: Library, tmp_path) -> None:
     (tmp_path / pairs.VERSIONS_FILE).write_text("{not json", "utf-8")
     assert pairs.load(tmp_path).latest is None
+
+
+def test_the_pairs_reuse_the_analysis_of_the_body(tmp_path, monkeypatch) -> None:
+    from reader.core.search.schema import make_schema
+
+    schema = make_schema()
+    text = "river stone lantern river stone"
+    monkeypatch.setattr(pairs, "ACTIVE", (1, frozenset({"river", "stone", "lantern"})))
+    list(schema["text"].index(text))                      # Whoosh indexes "text" just before "text_pairs"
+    monkeypatch.setattr(pairs, "_stems", lambda _text: pytest.fail("analysed twice"))
+    terms = {t for t, *_ in schema[pairs.FIELD].index(text)}
+    assert terms == {b"\x011", b"river stone", b"stone lantern", b"lantern river"}

@@ -316,13 +316,13 @@ class _Phrase(_Node):
         reader = seg.reader
         count = reader.doc_count_all()
         # A segment whose every article carries a marker needs no marker postings read.
-        if any(reader.doc_frequency("pair", m) == count for m in markers):
-            found = candidates & set(seg.postings("pair", term))
+        if any(reader.doc_frequency(pairs.FIELD, m) == count for m in markers):
+            found = candidates & set(seg.postings(pairs.FIELD, term))
             return self._verify(seg, found) if len(self.words) > 2 else found
         with_pair: set[int] = set()
         for m in markers:
-            with_pair |= set(seg.postings("pair", m))
-        found = candidates & with_pair & set(seg.postings("pair", term))
+            with_pair |= set(seg.postings(pairs.FIELD, m))
+        found = candidates & with_pair & set(seg.postings(pairs.FIELD, term))
         if len(self.words) > 2:
             found = self._verify(seg, found)  # one pair of a longer phrase: a first sieve
         return found | self._verify(seg, candidates - with_pair)
@@ -401,7 +401,7 @@ def _plan(q: wq.Query, schema: Any, weighting: scoring.BM25F, versions: pairs.Ve
             raise Unsupported
         words = [_term(q.fieldname, w, 1.0, schema, weighting) for w in q.words]
         return _Phrase(words, q.boost, decode, isinstance(schema[q.fieldname].format, LinkedCharacters),
-                       versions if "pair" in schema else None)
+                       versions if pairs.FIELD in schema else None)
     raise Unsupported
 
 

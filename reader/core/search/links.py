@@ -20,6 +20,8 @@ from whoosh import formats
 from whoosh.system import _INT_SIZE, pack_uint
 
 _HASHES: dict[str, int] = {}
+# The last body analysed and its stems in order: the body's pairs (pairs.py) come next.
+LAST_STEMS: tuple[Any, list[str]] = (None, [])
 
 
 def neighbour_hash(stem: str) -> int:

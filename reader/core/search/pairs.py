@@ -28,6 +28,9 @@ from typing import Any
 
 from whoosh import fields as wf
 
+from reader.core.search import links
+
+FIELD = "text_pairs"
 VERSIONS_FILE = "common-words.json"
 MIN_SAMPLE = 200        # articles needed to tell common words from others
 SAMPLE = 400            # articles read to choose them
@@ -127,7 +130,8 @@ class PairField(wf.ID):
         yield marker(version).encode("utf-8"), 1, 1.0, b""
         seen: set[str] = set()
         prev = None
-        for stem in _stems(value):
+        last_value, last_stems = links.LAST_STEMS
+        for stem in last_stems if last_value is value else _stems(value):
             if prev is not None and prev in common and stem in common:
                 seen.add(pair(prev, stem))
             prev = stem

@@ -12,6 +12,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
 
+from reader.core.search import links
 from reader.core.search.links import LinkedCharacters, neighbour_hash
 from reader.core.search.pairs import PairField
 from reader.core.search.status import SCHEMA_VERSION
@@ -59,6 +60,7 @@ class StemmedText(wf.TEXT):
         fmt = self.format
         linked = isinstance(fmt, LinkedCharacters)
         seen: dict[str, list[Any]] = {}
+        order: list[str] = []  # the body's stems in order, for its pairs (pairs.PairField)
         base = 0
         for offset, piece in pieces:
             pos = None
@@ -74,6 +76,7 @@ class StemmedText(wf.TEXT):
                 pos = base + i if pos is None else pos + 1
                 stem = _stem(word)
                 if linked:
+                    order.append(stem)
                     here = neighbour_hash(stem)
                     occurrence = [pos, offset + m.start(), offset + m.end(), before_hash << 8]
                     if before is not None:
@@ -83,6 +86,8 @@ class StemmedText(wf.TEXT):
                 else:
                     seen.setdefault(stem, []).append((pos, offset + m.start(), offset + m.end()))
             base = (pos if pos is not None else base + last) + 2  # pieces are never one phrase
+        if linked:
+            links.LAST_STEMS = (value, order)
         boost = fmt.field_boost
         chars = isinstance(fmt, formats.Characters)
         for term, postings in seen.items():
@@ -107,7 +112,9 @@ def make_schema() -> wf.Schema:
         note=StemmedText(analyzer=stem),
         tag=wf.TEXT(analyzer=words),
         # Pairs of adjacent common words of the body: phrases of common words (see pairs.py).
-        pair=PairField(),
+        # Named to come after "text": Whoosh indexes fields in name order and the pairs
+        # reuse the body's analysis.
+        text_pairs=PairField(),
         added=wf.DATETIME(),
         published=wf.DATETIME(),
     )
@@ -135,7 +142,8 @@ def _parse_date(value: str | None, *, to_local: bool) -> datetime | None:
 
 
 def record_to_doc(rec: IndexRecord) -> dict[str, Any]:
-    doc: dict[str, Any] = {"id": str(rec.id), "text": rec.text or "", "pair": rec.text or ""}
+    text = rec.text or ""
+    doc: dict[str, Any] = {"id": str(rec.id), "text": text, "text_pairs": text}  # one string: analysed once
     for name, value in (("title", rec.title), ("author", rec.author), ("site", rec.site), ("url", rec.url)):
         if value:
             doc[name] = value
