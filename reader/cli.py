@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reader {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    p = sub.add_parser("add", help="import files or URLs (text, HTML, Markdown, EPUB)")
+    p = sub.add_parser("add", help="import files or URLs (text, HTML, Markdown, EPUB, PDF)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--tag", action="append", default=[], metavar="T", help="tag every added article")
     p.set_defaults(func=cmd_add)

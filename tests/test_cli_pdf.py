@@ -8,6 +8,9 @@ import os
 import resource
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -133,3 +136,51 @@ def test_every_text_file_adds(capsys: pytest.CaptureFixture[str], name: str) -> 
     assert out.startswith("added 1 ") and len(out.strip()) > len("added 1 ")
     data = show(capsys, 1)
     assert data["format"] == "pdf" and data["pages"] and data["text"].strip()
+
+
+class PdfHandler(BaseHTTPRequestHandler):
+    """Serves the paper as a web server might: as application/pdf, as bytes of no declared type
+    under a name without a suffix, and as text/plain."""
+
+    types = {"/paper.pdf": "application/pdf", "/download?id=7": "application/octet-stream",
+             "/as-text": "text/plain; charset=utf-8"}
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        body = PAPER.read_bytes()
+        self.send_response(200 if self.path in self.types else 404)
+        self.send_header("Content-Type", self.types.get(self.path, "text/plain"))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def pdf_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), PdfHandler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+
+
+@pytest.mark.parametrize("route", ["/paper.pdf", "/download?id=7", "/as-text"])
+def test_add_url_of_a_pdf(capsys: pytest.CaptureFixture[str], reader_home: Path, pdf_server: str, route: str) -> None:
+    url = pdf_server + route
+    assert run(capsys, "add", url) == (0, f"added 1 {TITLE}\n", "")
+    assert [p.read_bytes() == PAPER.read_bytes() for p in (reader_home / "pdf").glob("*.pdf")] == [True]
+    data = show(capsys, 1)
+    assert (data["format"], len(data["pages"]), data["url"]) == ("pdf", 14, url)
+    assert QUOTE in data["text"]
+    code, _, err = run(capsys, "highlight", "1", "--quote", QUOTE)
+    assert code == 0, err
+    assert show(capsys, 1)["highlights"][0]["page"] == 1

@@ -119,12 +119,15 @@ class PdfView(QAbstractScrollArea):
         if self.layout_ is None or h.orphaned or any(other.id == h.id for other in self._highlights):
             return
         self._highlights.append(h)
-        self._update_pages(self._add_rects(h))
+        # Made from the selection (the usual case): its rectangles are known, and PDFium (whose
+        # lock the render thread may hold for a page's drawing) need not be asked again.
+        known = self._selection_rects if (h.start, h.end) == self._selection else None
+        self._update_pages(self._add_rects(h, known or None))
 
-    def _add_rects(self, h: Highlight) -> set[int]:
+    def _add_rects(self, h: Highlight, rects: list[Any] | None = None) -> set[int]:
         assert self.layout_ is not None
         pages = set()
-        for r in self.layout_.rects(h.start, h.end):  # type: ignore[arg-type]
+        for r in rects if rects is not None else self.layout_.rects(h.start, h.end):  # type: ignore[arg-type]
             self._hl_rects.setdefault(r.page, []).append((QRectF(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0), h))
             pages.add(r.page)
         return pages

@@ -113,3 +113,20 @@ def test_dark_theme_keeps_highlights_visible(qtbot: object, window: MainWindow, 
     box = view._to_pixels(0, r)  # type: ignore[attr-defined]
     colour = QColor(image.pixel(int(box.x() + 2), int(box.center().y())))
     assert colour.red() > colour.blue() + 30  # yellow, dimmed with the page, still yellow
+
+
+def test_the_hidden_text_view_is_laid_out_only_when_shown(qtbot: object, window: MainWindow, library: Library) -> None:
+    # Qt lays a long document out step by step on the UI thread; for a 300-page PDF that held
+    # the page view up by 100-200 ms at a time, for a text view nobody was looking at.
+    open_pdf(qtbot, window, library)
+    qtbot.wait(300)  # type: ignore[attr-defined]
+    assert window.view.document().lastBlock().layout().lineCount() == 0
+    window.apply_theme("dark")  # a new theme builds a new document: held as well
+    qtbot.wait(300)  # type: ignore[attr-defined]
+    assert window.pdf.text_layout_held()
+    assert window.view.document().lastBlock().layout().lineCount() == 0
+    window.pdf.toggle_action.trigger()
+    qtbot.waitUntil(lambda: window.view.document().lastBlock().layout().lineCount() > 0)  # type: ignore[attr-defined]
+    assert not window.pdf.text_layout_held()
+    window.pdf.toggle_action.trigger()  # back to the pages: the text view is laid out already
+    assert window.pdf.showing_pages and window.pdf.text_layout_held()

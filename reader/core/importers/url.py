@@ -2,8 +2,9 @@
 
 Redirects are followed by hand so that each hop's scheme is checked: a page that
 redirects to ``file:``, ``ftp:`` or ``data:`` is refused. The body is streamed and the
-fetch stops as soon as it passes the size limit. The content type picks the importer;
-anything that is not an article (an image, a PDF) is refused before its body is read.
+fetch stops as soon as it passes the size limit. The content type picks the importer; a PDF
+(``application/pdf``, or bytes that start ``%PDF-``) is imported as a PDF, with its file kept;
+anything else that is not an article (an image, an archive) is refused before its body is read.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ _FORMATS = {
     "text/markdown": "markdown",
     "text/x-markdown": "markdown",
     "application/epub+zip": "epub",
+    "application/pdf": "pdf",
+    "application/x-pdf": "pdf",
 }
-_SUFFIX_FORMATS = {".epub": "epub", ".md": "markdown", ".markdown": "markdown", ".txt": "text",
+_SUFFIX_FORMATS = {".pdf": "pdf", ".epub": "epub", ".md": "markdown", ".markdown": "markdown", ".txt": "text",
                    ".html": "html", ".htm": "html"}
 _DNS_HINTS = ("name or service not known", "nodename nor servname", "getaddrinfo failed",
               "temporary failure in name resolution", "no address associated", "name resolution")
@@ -124,7 +127,7 @@ def fetch_url(
             follow_redirects=False,
             event_hooks={"response": [refuse_other_schemes]},
             timeout=timeout,
-            headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain,text/markdown,application/epub+zip;q=0.9,*/*;q=0.1"},
+            headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain,text/markdown,application/epub+zip;q=0.9,application/pdf;q=0.8,*/*;q=0.1"},
         ) as client:
             for _hop in range(max_redirects + 1):
                 host = urlsplit(current).hostname or current
@@ -178,6 +181,8 @@ def fetch_url(
         raise ImportFailed(f"{shown} could not be fetched: {str(exc) or type(exc).__name__}.") from None
 
     data = b"".join(chunks)
+    if fmt == "text" and data.lstrip()[:5] == b"%PDF-":
+        fmt = "pdf"  # a PDF served as text/plain (no server sniffs for us); None sniffs by itself
     charset = _charset(content_type)
     if charset and fmt in ("html", "text", "markdown") and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # The server said which encoding; believe it when the bytes agree.
