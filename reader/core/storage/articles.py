@@ -37,6 +37,14 @@ def get_row(conn: sqlite3.Connection, article_id: int) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM articles WHERE id = ? AND deleted_at IS NULL", (int(article_id),)).fetchone()
 
 
+def is_live(conn: sqlite3.Connection, article_id: int) -> bool:
+    """Whether the article exists and is not deleted, without reading its row (``deleted_at``
+    lies after the text and document: walking to it reads them)."""
+    return conn.execute(
+        "SELECT 1 FROM articles INDEXED BY articles_deleted WHERE deleted_at IS NULL AND id = ?", (int(article_id),)
+    ).fetchone() is not None
+
+
 def text_around(conn: sqlite3.Connection, article_id: int, start: int, end: int, context: int) -> tuple[int, str] | None:
     """The live article's text length and ``text[start - context : end + context]``, without
     the rest of the row in Python (None when missing or deleted). SQLite counts characters

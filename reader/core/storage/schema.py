@@ -209,6 +209,9 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles DROP COLUMN change_seq;  -- a stale copy would mislead whoever read it
     """
     + CHANGE_TRIGGERS,
+    # 6: "is this article live?" answered from an index: the row's deleted_at comes after its
+    # text and document, so reading it walks megabytes of pages for a long PDF (issue 14).
+    "CREATE INDEX articles_deleted ON articles(deleted_at);",
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
