@@ -341,6 +341,12 @@ class Library(LibraryTags, LibrarySearch, LibraryReview):
             raise ArticleNotFound(article_id)
         return row
 
+    def _require_article(self, article_id: int) -> None:
+        """ArticleNotFound unless the article is live; its row (megabytes for a PDF) is not read."""
+        with self._storage.read() as conn:
+            if not articles.is_live(conn, article_id):
+                raise ArticleNotFound(article_id)
+
     def get(self, article_id: int) -> Article:
         row = self._article_row(article_id)
         return Article(
@@ -365,7 +371,7 @@ class Library(LibraryTags, LibrarySearch, LibraryReview):
     # -- deleting and undo -------------------------------------------------------------
     def delete(self, article_id: int) -> Changes:
         """Delete an article (and its highlights and notes); ``undo()`` brings it back this session."""
-        self._article_row(article_id)
+        self._require_article(article_id)
         with self._storage.transaction() as conn:
             articles.soft_delete(conn, article_id, utc_now())
 
@@ -517,7 +523,7 @@ class Library(LibraryTags, LibrarySearch, LibraryReview):
 
     def add_note(self, article_id: int, body: str) -> Note:
         """An article's own note (Markdown)."""
-        self._article_row(article_id)
+        self._require_article(article_id)
         now = utc_now()
         with self._storage.transaction() as conn:
             nid = notes.insert(conn, article_id, body, now, now)
@@ -560,7 +566,7 @@ class Library(LibraryTags, LibrarySearch, LibraryReview):
         self.notify(Changes(articles=shown, reading=True))
 
     def set_reading_state(self, article_id: int, state: str) -> None:
-        self._article_row(article_id)
+        self._require_article(article_id)
         if state not in READING_STATES:
             raise InvalidInput(f"'{state}' is not a reading state; use {', '.join(READING_STATES)}.")
         with self._storage.transaction() as conn:

@@ -18,13 +18,13 @@ class LibraryTags:
 
     if TYPE_CHECKING:
         def notify(self, changes: Changes) -> Changes: ...
-        def _article_row(self, article_id: int) -> Any: ...
+        def _require_article(self, article_id: int) -> None: ...
         def article_tags(self, article_id: int) -> tuple[str, ...]: ...
         def get_highlight(self, highlight_id: int) -> Highlight: ...
         def update_highlight(self, highlight_id: int, **kwargs: Any) -> Highlight: ...
 
     def tag(self, article_id: int, *tags: str) -> tuple[str, ...]:
-        self._article_row(article_id)
+        self._require_article(article_id)
         names = [normalize_tag(t) for t in tags]
         with self._storage.transaction() as conn:
             tags_of.tag_article(conn, article_id, names)
@@ -32,7 +32,7 @@ class LibraryTags:
         return self.article_tags(article_id)
 
     def untag(self, article_id: int, *tags: str) -> tuple[str, ...]:
-        self._article_row(article_id)
+        self._require_article(article_id)
         names = [normalize_tag(t) for t in tags]
         with self._storage.transaction() as conn:
             tags_of.untag_article(conn, article_id, names)

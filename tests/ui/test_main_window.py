@@ -38,11 +38,14 @@ def annotated(open_window: WindowFactory, library: Library, sample_path: Path) -
     for start in (10, 60, 120, 200):
         library.add_highlight(article_id, start, start + 12)
     library.add_note(article_id, "Follow up on the **ATACMS** timeline.")
+    return open_on_notes(open_window, library)
+
+
+def open_on_notes(open_window: WindowFactory, library: Library) -> MainWindow:
     window = open_window(library)
     tabs = window.sidebar.tabs
     assert tabs.tabText(0) == "Highlights (4)" and tabs.tabText(1) == "Notes (1)"
     bar = tabs.tabBar()
-    window.qtbot = open_window.qtbot  # type: ignore[attr-defined]
     open_window.qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())  # type: ignore[attr-defined]
     assert tabs.currentWidget() is window.sidebar.notes
     return window
@@ -97,6 +100,26 @@ def test_focus_mode_takes_the_size_the_window_manager_gives(qtbot: object, annot
     left, _, side = window.splitter.sizes()
     assert (left, side) == (sizes[0], sizes[2])  # the article gives back what the window lost
     assert_sidebar_whole(window)
+
+
+def test_quitting_in_focus_mode_keeps_the_layout_for_the_next_start(
+    qtbot: object, annotated: MainWindow, open_window: WindowFactory, library: Library
+) -> None:
+    window = annotated
+    window.splitter.setSizes([260, 700, 300])
+    settle(qtbot)
+    sizes = window.splitter.sizes()
+    qtbot.keyClick(window.view, Qt.Key.Key_F11)  # type: ignore[attr-defined]
+    settle(qtbot)
+    qtbot.keyClick(window.view, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)  # type: ignore[attr-defined]
+    assert not window.isVisible()
+    open_window.close(window)
+    again = open_on_notes(open_window, library)
+    settle(qtbot)
+    assert not again.focus_mode
+    assert again.splitter.sizes()[2] == sizes[2]  # the sidebar as it was, not squeezed
+    assert all(abs(a - b) <= 8 for a, b in zip(again.splitter.sizes(), sizes))  # a new window settles by a few pixels
+    assert_sidebar_whole(again)
 
 
 def test_the_sidebar_keeps_its_labels_whole_when_dragged_narrow(qtbot: object, annotated: MainWindow) -> None:

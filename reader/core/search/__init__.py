@@ -14,7 +14,7 @@
 - ``snippets``: results and the passage shown for each.
 
 SQLite is the truth; this index is derived data that follows it through the change
-counter (``articles.change_seq``). The index records the last sequence number it has
+counter (``article_changes``, see ``storage/changes.py``). The index records the last sequence number it has
 seen in ``reader-index.json`` beside its segments, written only after a commit, so a
 crash at any point leaves the index behind (caught up at the next start), never ahead.
 

@@ -1,8 +1,9 @@
 """Articles: metadata, the ``Document`` (as JSON) and its canonical text, reading state.
 
 Deleting is soft (``deleted_at``) so undo works within the session; the next start purges
-them (``changes.purge_soft_deleted``). Writers here stamp the change number in the same
-statement (see ``changes.py``; a trigger catches any that does not).
+them (``changes.purge_soft_deleted``). The change stamp search follows is not in the row
+(see ``changes.py``): triggers stamp an added, edited, deleted or undeleted article, and
+``update_content`` stamps whatever columns it sets.
 """
 
 from __future__ import annotations
@@ -34,6 +35,14 @@ def _check(values: dict[str, Any], allowed: tuple[str, ...]) -> None:
 def get_row(conn: sqlite3.Connection, article_id: int) -> sqlite3.Row | None:
     """The live article's whole row (None when missing or deleted)."""
     return conn.execute("SELECT * FROM articles WHERE id = ? AND deleted_at IS NULL", (int(article_id),)).fetchone()
+
+
+def is_live(conn: sqlite3.Connection, article_id: int) -> bool:
+    """Whether the article exists and is not deleted, without reading its row (``deleted_at``
+    lies after the text and document: walking to it reads them)."""
+    return conn.execute(
+        "SELECT 1 FROM articles INDEXED BY articles_deleted WHERE deleted_at IS NULL AND id = ?", (int(article_id),)
+    ).fetchone() is not None
 
 
 def text_around(conn: sqlite3.Connection, article_id: int, start: int, end: int, context: int) -> tuple[int, str] | None:
@@ -133,7 +142,7 @@ def insert(conn: sqlite3.Connection, values: dict[str, Any]) -> int:
     _check(values, COLUMNS)
     cols = list(values)
     return conn.execute(
-        f"INSERT INTO articles ({', '.join(cols)}, change_seq) VALUES ({', '.join('?' * len(cols))}, {changes.PENDING})",
+        f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         tuple(values.values()),
     ).lastrowid
 
@@ -146,7 +155,8 @@ def update_content(conn: sqlite3.Connection, article_id: int, values: dict[str, 
     if "text" in values:
         sets += ", reading_position = MIN(reading_position, ?)"
         params.append(len(values["text"]))
-    conn.execute(f"UPDATE articles SET {sets}, change_seq = {changes.PENDING} WHERE id = ?", (*params, article_id))
+    conn.execute(f"UPDATE articles SET {sets} WHERE id = ?", (*params, article_id))
+    changes.touch(conn, [article_id])  # the trigger covers only the columns search reads
 
 
 def set_reading(conn: sqlite3.Connection, article_id: int, *, state: str, position: int | None = None) -> None:
@@ -160,7 +170,7 @@ def set_reading(conn: sqlite3.Connection, article_id: int, *, state: str, positi
 
 
 def soft_delete(conn: sqlite3.Connection, article_id: int, when: str) -> None:
-    conn.execute(f"UPDATE articles SET deleted_at = ?, change_seq = {changes.PENDING} WHERE id = ?", (when, article_id))
+    conn.execute("UPDATE articles SET deleted_at = ? WHERE id = ?", (when, article_id))  # stamped by trigger
 
 
 def undelete(conn: sqlite3.Connection, article_id: int) -> bool:
@@ -173,5 +183,5 @@ def undelete(conn: sqlite3.Connection, article_id: int) -> bool:
     ).fetchone()
     if clash:  # the same file was added again since: keep both, the old one unlinked
         conn.execute("UPDATE articles SET source_key = NULL WHERE id = ?", (article_id,))
-    conn.execute(f"UPDATE articles SET deleted_at = NULL, change_seq = {changes.PENDING} WHERE id = ?", (article_id,))
+    conn.execute("UPDATE articles SET deleted_at = NULL WHERE id = ?", (article_id,))  # stamped by trigger
     return True

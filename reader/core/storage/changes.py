@@ -1,16 +1,22 @@
 """The change counter that the search index follows, and tombstones of purged articles.
 
-Every change that search must see stamps the article with a sequence number
-(``articles.change_seq``); the library-wide counter (``meta.change_seq``) is the last
-number published. The index records the last number it has seen, so catching up after a
-crash is "index everything newer than that".
+Every change that search must see stamps the article with a sequence number, kept in a
+small table of its own (``article_changes``: one row per article, indexed by number); the
+library-wide counter (``meta.change_seq``) is the last number published. The index records
+the last number it has seen, so catching up after a crash is "index everything newer than
+that".
+
+The stamp is not a column of ``articles`` (it was, until schema migration 5): SQLite
+rewrites a whole row on any UPDATE, and an article row carries its whole text and
+document, megabytes for a long PDF, so each highlight on it cost milliseconds (issue 14).
+A row of ``article_changes`` costs the same for a tweet and for a book.
 
 One number per transaction: a write stamps its article with the *pending* number (the
 counter + 1), and ``publish()`` makes it the counter just before the transaction commits
 (``Storage.transaction`` calls it), so a commit is seen whole or not at all. Triggers
-(``CHANGE_TRIGGERS``, schema migration 4) stamp the article whenever its highlights, notes
-or tags change, so no writer can forget to; article rows are stamped in the statement that
-changes them (``articles.py``), which costs no second write of a row carrying the whole text.
+(``CHANGE_TRIGGERS``, schema migration 5) stamp the article whenever it is added, its
+searchable columns change, or its highlights, notes or tags change, so no writer can forget
+to; they remove its stamp when it is purged (the tombstone takes over).
 """
 
 from __future__ import annotations
@@ -25,24 +31,20 @@ _CURRENT = "(SELECT value FROM meta WHERE key = 'change_seq')"
 
 
 def _stamp(article_id: str) -> str:
-    return f"UPDATE articles SET change_seq = {PENDING} WHERE id = {article_id};"
-
-
-def _unstamped(article_id: str) -> str:
-    # Asked of the (change_seq, id) index: reading change_seq from the row itself would
-    # walk the overflow pages of the article's whole text, for every highlight of a batch.
+    # Only an article that still exists gets a stamp: the rows its purge cascades to fire
+    # triggers too. ``SELECT id`` is the rowid, so the article's text is not read.
     return (
-        f"WHEN NOT EXISTS (SELECT 1 FROM articles INDEXED BY articles_change_seq"
-        f" WHERE change_seq = {PENDING} AND id = {article_id})"
+        f"INSERT INTO article_changes (article_id, change_seq) SELECT id, {PENDING} FROM articles"
+        f" WHERE id = {article_id} ON CONFLICT (article_id) DO UPDATE SET change_seq = excluded.change_seq"
+        " WHERE change_seq <> excluded.change_seq;"
     )
 
 
 def _trigger(name: str, event: str, article_id: str) -> str:
-    return f"CREATE TRIGGER {name} AFTER {event} {_unstamped(article_id)} BEGIN {_stamp(article_id)} END;\n"
+    return f"CREATE TRIGGER {name} AFTER {event} BEGIN {_stamp(article_id)} END;\n"
 
 
-# Created by schema migration 4. Only the first change of an article in a transaction
-# rewrites its row; later ones find it stamped already.
+# Created by schema migration 5 (migration 4 made earlier ones that stamped the article row).
 CHANGE_TRIGGERS = (
     _trigger("highlights_inserted", "INSERT ON highlights", "NEW.article_id")
     + _trigger("highlights_edited", "UPDATE OF exact, note ON highlights", "NEW.article_id")
@@ -56,29 +58,32 @@ CHANGE_TRIGGERS = (
                "(SELECT article_id FROM highlights WHERE id = NEW.highlight_id)")
     + _trigger("highlight_tags_deleted", "DELETE ON highlight_tags",
                "(SELECT article_id FROM highlights WHERE id = OLD.highlight_id)")
+    + _trigger("articles_inserted", "INSERT ON articles", "NEW.id")
+    + _trigger("articles_edited",
+               "UPDATE OF title, author, site, url, text, published, added, deleted_at ON articles", "NEW.id")
     + f"""
+CREATE TRIGGER articles_purged AFTER DELETE ON articles BEGIN
+    DELETE FROM article_changes WHERE article_id = OLD.id;
+END;
 CREATE TRIGGER tags_renamed AFTER UPDATE OF name ON tags BEGIN
-    UPDATE articles SET change_seq = {PENDING} WHERE change_seq <= {_CURRENT} AND id IN (
+    UPDATE article_changes SET change_seq = {PENDING} WHERE change_seq <= {_CURRENT} AND article_id IN (
         SELECT article_id FROM article_tags WHERE tag_id = NEW.id
         UNION SELECT h.article_id FROM highlight_tags ht JOIN highlights h ON h.id = ht.highlight_id
         WHERE ht.tag_id = NEW.id);
 END;
-CREATE TRIGGER articles_edited AFTER UPDATE OF title, author, site, url, text, published, added, deleted_at
-    ON articles WHEN NEW.change_seq <= {_CURRENT} BEGIN {_stamp("NEW.id")} END;
 """
 )
 
-
 def touch(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None:
     """Mark articles as changed for search (the triggers do this for most writes)."""
-    conn.executemany(f"UPDATE articles SET change_seq = {PENDING} WHERE id = ?", [(i,) for i in article_ids])
+    conn.executemany(_stamp("?"), [(i,) for i in article_ids])
 
 
 def publish(conn: sqlite3.Connection) -> None:
     """Make the pending number the counter, if this transaction stamped anything."""
     conn.execute(
         "UPDATE meta SET value = value + 1 WHERE key = 'change_seq' AND ("
-        " EXISTS (SELECT 1 FROM articles WHERE change_seq > meta.value)"
+        " EXISTS (SELECT 1 FROM article_changes WHERE change_seq > meta.value)"
         " OR EXISTS (SELECT 1 FROM tombstones WHERE change_seq > meta.value))"
     )
 
@@ -100,7 +105,7 @@ def set_meta(conn: sqlite3.Connection, key: str, value: Any) -> None:
 def changed_since(conn: sqlite3.Connection, seq: int, limit: int | None = None) -> list[tuple[int, int]]:
     """(article_id, change_seq) of every article or tombstone changed after ``seq``, oldest first."""
     sql = (
-        "SELECT id, change_seq FROM articles WHERE change_seq > ?"
+        "SELECT article_id, change_seq FROM article_changes WHERE change_seq > ?"
         " UNION ALL SELECT article_id, change_seq FROM tombstones WHERE change_seq > ?"
         " ORDER BY 2"
     )

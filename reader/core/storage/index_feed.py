@@ -39,8 +39,9 @@ def index_records(conn: sqlite3.Connection, ids: Sequence[int]) -> list[IndexRec
         chunk = list(ids[chunk_start:chunk_start + 500])
         marks = ",".join("?" * len(chunk))
         rows = conn.execute(
-            f"SELECT id, change_seq, deleted_at, title, author, site, url, text, published, added"
-            f" FROM articles WHERE id IN ({marks})",
+            f"SELECT a.id, COALESCE(c.change_seq, 0) AS change_seq, a.deleted_at, a.title, a.author, a.site,"
+            f" a.url, a.text, a.published, a.added FROM articles a"
+            f" LEFT JOIN article_changes c ON c.article_id = a.id WHERE a.id IN ({marks})",
             chunk,
         ).fetchall()
         tags = _group(conn.execute(

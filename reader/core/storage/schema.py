@@ -9,8 +9,8 @@ How to add a table (say, review state for highlights):
 1. append a migration to ``MIGRATIONS`` (never edit one that has shipped: users' databases
    already ran it). Create the table with ``REFERENCES ... ON DELETE CASCADE`` to its owner,
    so deleting a highlight or an article takes its rows along;
-2. if search must see the new data, add triggers that stamp the owning article, like
-   ``changes.CHANGE_TRIGGERS`` (a migration of their own);
+2. if search must see the new data, add triggers that stamp the owning article in
+   ``article_changes``, like ``changes.CHANGE_TRIGGERS`` (a migration of their own);
 3. put its SQL in a new module beside this one (``storage/review.py``): plain functions
    that take the connection, called by ``Library`` inside ``storage.transaction()``;
 4. add a case to ``tests/core/reliability/test_migrations.py`` (old data kept, backup made).
@@ -25,6 +25,50 @@ from reader.core.storage.changes import CHANGE_TRIGGERS
 
 if TYPE_CHECKING:
     from reader.core.storage.connection import Storage
+
+# Migration 4 as it shipped (never edit it): triggers that stamped ``articles.change_seq``,
+# asking the (change_seq, id) index first so a batch rewrote each article row once.
+_PENDING = "(SELECT value + 1 FROM meta WHERE key = 'change_seq')"
+_CURRENT = "(SELECT value FROM meta WHERE key = 'change_seq')"
+
+
+def _row_stamp_trigger(name: str, event: str, article_id: str) -> str:
+    return (
+        f"CREATE TRIGGER {name} AFTER {event} WHEN NOT EXISTS (SELECT 1 FROM articles INDEXED BY"
+        f" articles_change_seq WHERE change_seq = {_PENDING} AND id = {article_id}) BEGIN UPDATE articles"
+        f" SET change_seq = {_PENDING} WHERE id = {article_id}; END;\n"
+    )
+
+
+_ROW_STAMP_TRIGGERS = (
+    _row_stamp_trigger("highlights_inserted", "INSERT ON highlights", "NEW.article_id")
+    + _row_stamp_trigger("highlights_edited", "UPDATE OF exact, note ON highlights", "NEW.article_id")
+    + _row_stamp_trigger("highlights_deleted", "DELETE ON highlights", "OLD.article_id")
+    + _row_stamp_trigger("notes_inserted", "INSERT ON notes", "NEW.article_id")
+    + _row_stamp_trigger("notes_edited", "UPDATE OF body ON notes", "NEW.article_id")
+    + _row_stamp_trigger("notes_deleted", "DELETE ON notes", "OLD.article_id")
+    + _row_stamp_trigger("article_tags_inserted", "INSERT ON article_tags", "NEW.article_id")
+    + _row_stamp_trigger("article_tags_deleted", "DELETE ON article_tags", "OLD.article_id")
+    + _row_stamp_trigger("highlight_tags_inserted", "INSERT ON highlight_tags",
+                         "(SELECT article_id FROM highlights WHERE id = NEW.highlight_id)")
+    + _row_stamp_trigger("highlight_tags_deleted", "DELETE ON highlight_tags",
+                         "(SELECT article_id FROM highlights WHERE id = OLD.highlight_id)")
+    + f"""
+CREATE TRIGGER tags_renamed AFTER UPDATE OF name ON tags BEGIN
+    UPDATE articles SET change_seq = {_PENDING} WHERE change_seq <= {_CURRENT} AND id IN (
+        SELECT article_id FROM article_tags WHERE tag_id = NEW.id
+        UNION SELECT h.article_id FROM highlight_tags ht JOIN highlights h ON h.id = ht.highlight_id
+        WHERE ht.tag_id = NEW.id);
+END;
+CREATE TRIGGER articles_edited AFTER UPDATE OF title, author, site, url, text, published, added, deleted_at
+    ON articles WHEN NEW.change_seq <= {_CURRENT} BEGIN UPDATE articles SET change_seq = {_PENDING} WHERE id = NEW.id; END;
+"""
+)
+_ROW_STAMP_TRIGGER_NAMES = (
+    "highlights_inserted", "highlights_edited", "highlights_deleted", "notes_inserted", "notes_edited",
+    "notes_deleted", "article_tags_inserted", "article_tags_deleted", "highlight_tags_inserted",
+    "highlight_tags_deleted", "tags_renamed", "articles_edited",
+)
 
 # Each entry migrates from version i to i+1 (index 0: empty database -> 1).
 MIGRATIONS: list[str] = [
@@ -145,7 +189,29 @@ MIGRATIONS: list[str] = [
     CREATE INDEX highlight_reviews_due ON highlight_reviews(due) WHERE discarded = 0;
     """,
     # 4: the change counter kept by triggers, so no writer can forget to stamp an article.
-    CHANGE_TRIGGERS,
+    _ROW_STAMP_TRIGGERS,
+    # 5: the stamps leave the article row for a table of their own (issue 14: a highlight
+    # on a 300-page PDF rewrote megabytes). Numbers are kept, read from the old index rather
+    # than the rows, so the search index re-reads nothing.
+    """
+    CREATE TABLE article_changes (
+        article_id INTEGER PRIMARY KEY,         -- no REFERENCES: the articles_purged trigger removes it
+        change_seq INTEGER NOT NULL
+    );
+    INSERT INTO article_changes (article_id, change_seq)
+        SELECT id, change_seq FROM articles INDEXED BY articles_change_seq WHERE change_seq >= 0;
+    CREATE INDEX article_changes_seq ON article_changes(change_seq);
+    CREATE INDEX tombstones_seq ON tombstones(change_seq);  -- asked at every catch-up, beside it
+    """
+    + "".join(f"DROP TRIGGER {name};\n" for name in _ROW_STAMP_TRIGGER_NAMES)
+    + """
+    DROP INDEX articles_change_seq;
+    ALTER TABLE articles DROP COLUMN change_seq;  -- a stale copy would mislead whoever read it
+    """
+    + CHANGE_TRIGGERS,
+    # 6: "is this article live?" answered from an index: the row's deleted_at comes after its
+    # text and document, so reading it walks megabytes of pages for a long PDF (issue 14).
+    "CREATE INDEX articles_deleted ON articles(deleted_at);",
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -83,10 +83,13 @@ def check_structure(lib: Library) -> None:
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     seq = lib.change_seq()
     texts = {}
-    for r in conn.execute("SELECT id, document, text, content_hash, change_seq, deleted_at FROM articles"):
+    for r in conn.execute(
+        "SELECT a.id, a.document, a.text, a.content_hash, c.change_seq, a.deleted_at"
+        " FROM articles a LEFT JOIN article_changes c ON c.article_id = a.id"
+    ):
         assert r["deleted_at"] is None, "a deleted article survived the purge at open"
         assert Document.from_json(r["document"]).text == r["text"], f"article {r['id']}: document and text differ"
-        assert r["content_hash"] and 0 < r["change_seq"] <= seq
+        assert r["content_hash"] and r["change_seq"] is not None and 0 < r["change_seq"] <= seq
         texts[r["id"]] = r["text"]
     for r in conn.execute("SELECT id, article_id, start, end, exact FROM highlights"):
         if r["start"] is not None:
@@ -99,6 +102,8 @@ def check_structure(lib: Library) -> None:
     ).fetchall()
     assert unlinked == [], f"tags without links: {[r[0] for r in unlinked]}"
     assert all(r[0] <= seq for r in conn.execute("SELECT change_seq FROM tombstones"))
+    strays = conn.execute("SELECT article_id FROM article_changes WHERE article_id NOT IN (SELECT id FROM articles)")
+    assert strays.fetchall() == [], "a purged article kept its change stamp"
 
 
 def apply(state: State, line: list[str], actual: State | None = None) -> State:

@@ -48,7 +48,15 @@ V1_FILL = [
     "INSERT INTO article_tags (article_id, tag_id) VALUES (1, 1)",
     "INSERT INTO highlight_tags (highlight_id, tag_id) VALUES (1, 2)",
 ]
-FILL_FROM: dict[int, list[str]] = {1: V1_FILL}
+# The raw inserts above fire the change triggers (from version 4), which stamp the pending
+# number: put the stamp back where the code that wrote the article would have left it.
+V1_FILL.append("UPDATE articles SET change_seq = 4 WHERE id = 1")
+# Version 5 keeps the stamps out of the article row (issue 14).
+V5_FILL = [
+    sql.replace(", word_count, change_seq)", ", word_count)").replace(f"'{TEXT}', 20, 4)", f"'{TEXT}', 20)")
+    for sql in V1_FILL[:-1]
+] + ["UPDATE article_changes SET change_seq = 4 WHERE article_id = 1"]
+FILL_FROM: dict[int, list[str]] = {1: V1_FILL, 5: V5_FILL}
 
 
 def build_old_database(path: Path, version: int) -> None:
@@ -87,9 +95,12 @@ def assert_v1_data_kept(lib: Library) -> None:
     assert orphan.orphaned and orphan.exact == "a vanished passage"
     assert [n.body for n in article.notes] == ["My note"]
     assert lib.change_seq() == 4
+    # The article's stamp is kept: an index that had seen 4 has nothing to re-read.
+    assert raw_storage(lib).changed_since(3) == [(1, 4)] and raw_storage(lib).changed_since(4) == []
     # And it is still a working library: the next change gets the next sequence number.
     lib.tag(1, "more")
     assert lib.change_seq() == 5
+    assert raw_storage(lib).changed_since(4) == [(1, 5)]
 
 
 def backups(home: Path) -> list[Path]:
@@ -117,6 +128,28 @@ def test_old_database_migrates_keeping_its_data(reader_home: Path, version: int)
                 assert check.execute("SELECT title FROM articles").fetchall() == [("Old article",)]
             finally:
                 check.close()
+
+
+def test_change_stamps_leave_the_article_rows_with_their_numbers(reader_home: Path) -> None:
+    """Migration 5 (issue 14): each article's stamp moves to ``article_changes`` as it was,
+    purged articles keep their tombstones, and the index has nothing new to read."""
+    db = paths.database_path(reader_home)
+    build_old_database(db, 4)
+    conn = sqlite3.connect(db, isolation_level=None)
+    for aid, seq in ((2, 2), (3, 7)):
+        conn.execute(
+            "INSERT INTO articles (id, title, format, added, updated, content_hash, document, text, change_seq)"
+            " VALUES (?, 'More', 'text', 't', 't', 'h', '{}', 'words', ?)", (aid, seq))
+    conn.execute("INSERT INTO tombstones (article_id, change_seq) VALUES (9, 5)")
+    conn.execute("UPDATE meta SET value = 7 WHERE key = 'change_seq'")
+    conn.close()
+    with Library(reader_home, search=False) as lib:
+        store = raw_storage(lib)
+        assert store.changed_since(0) == [(2, 2), (1, 4), (9, 5), (3, 7)]
+        assert store.changed_since(7) == [] and lib.change_seq() == 7
+        assert "change_seq" not in {r[1] for r in store.query("PRAGMA table_info(articles)")}
+        lib.add_note(3, "after the move")
+        assert store.changed_since(7) == [(3, 8)] and lib.change_seq() == 8
 
 
 @pytest.fixture

@@ -51,3 +51,21 @@ def test_undelete_unlinks_a_source_added_again_meanwhile(store: Storage) -> None
         assert articles.undelete(conn, old)
         assert articles.source_key(conn, old) is None and articles.source_key(conn, new) == "/a.txt"
         assert not articles.undelete(conn, 999)
+
+
+def test_whether_an_article_is_live_is_asked_of_an_index_not_its_row(store: Storage) -> None:
+    """Issue 14: adding a note or tag checks the article first; reading the row's deleted_at
+    walked the whole text and document of a 300-page PDF to get there."""
+    with store.transaction() as conn:
+        live, gone = articles.insert(conn, ROW), articles.insert(conn, ROW)
+        articles.soft_delete(conn, gone, "2024-02-01T00:00:00+00:00")
+    asked: list[str] = []
+    store.conn.set_trace_callback(asked.append)
+    try:
+        with store.read() as conn:
+            assert [articles.is_live(conn, i) for i in (live, gone, gone + 1)] == [True, False, False]
+    finally:
+        store.conn.set_trace_callback(None)
+    with store.read() as conn:
+        plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + asked[0])]
+    assert plan == ["SEARCH articles USING COVERING INDEX articles_deleted (deleted_at=? AND rowid=?)"]

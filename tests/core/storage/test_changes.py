@@ -97,3 +97,79 @@ def test_purged_articles_leave_a_tombstone_with_the_next_number(store: Storage, 
         changes.purge_soft_deleted(conn)
     assert store.current_seq() == before + 1
     assert store.changed_since(before) == [(two[0], before + 1)]
+
+
+def wal_pages_written(store: Storage, write) -> int:
+    """Pages a transaction running ``write(conn)`` wrote (frames in an emptied WAL)."""
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with store.transaction() as conn:
+        write(conn)
+    return store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+
+
+def test_stamping_a_huge_article_does_not_rewrite_its_row(store: Storage) -> None:
+    """Issue 14: a highlight on a 300-page PDF rewrote its 4 MB row (text and document)
+    to stamp the change; the stamp lives beside the row now, so it costs a few pages."""
+    text = "word " * 400_000  # 2 MB: about 500 pages of the database
+    with store.transaction() as conn:
+        huge = articles.insert(conn, {**ROW, "text": text, "document": '{"blocks": []}' + " " * len(text)})
+        small = articles.insert(conn, ROW)
+    store.conn.execute(
+        "CREATE TEMP TRIGGER article_row_written AFTER UPDATE ON main.articles"
+        " BEGIN SELECT RAISE(ABORT, 'the article row was rewritten'); END"
+    )
+    hid = None
+
+    def add_highlight(conn):
+        nonlocal hid
+        hid = highlights.insert(conn, huge, 0, 4, "word", "", " word", color="yellow", note="", created="t",
+                                updated="t")
+
+    writes = {
+        "highlight": add_highlight,
+        "note": lambda c: notes.insert(c, huge, "a note", "t", "t"),
+        "article tag": lambda c: tags.tag_article(c, huge, ["long"]),
+        "highlight tag": lambda c: tags.tag_highlight(c, hid, ["quoted"]),
+        "highlight note": lambda c: c.execute("UPDATE highlights SET note = 'why' WHERE id = ?", (hid,)),
+        "tag renamed": lambda c: c.execute("UPDATE tags SET name = 'Long' WHERE key = 'long'"),
+    }
+    for what, write in writes.items():
+        before = store.current_seq()
+        pages = wal_pages_written(store, write)
+        assert pages < 20, f"stamping the {what} wrote {pages} pages"
+        assert store.changed_since(before) == [(huge, before + 1)], what
+    with store.read() as conn:  # the row itself is as it was stored
+        assert articles.get_row(conn, huge)["text"] == text
+    small_pages = wal_pages_written(store, lambda c: notes.insert(c, small, "a note", "t", "t"))
+    assert wal_pages_written(store, lambda c: notes.insert(c, huge, "another", "t", "t")) <= small_pages + 2
+
+
+def test_purging_an_article_takes_its_stamp_and_leaves_the_tombstone(store: Storage, two) -> None:
+    with store.transaction() as conn:
+        highlights.insert(conn, two[0], 0, 1, "a", "", " long", color="yellow", note="", created="t", updated="t")
+        notes.insert(conn, two[0], "n", "t", "t")
+        tags.tag_article(conn, two[0], ["war"])
+        articles.soft_delete(conn, two[0], "2024-02-01T00:00:00+00:00")
+    with store.transaction() as conn:
+        changes.purge_soft_deleted(conn)
+    seq = store.current_seq()
+    assert [aid for aid, _ in store.changed_since(0)] == [two[1], two[0]]  # the live one, then the tombstone
+    assert store.changed_since(0)[1] == (two[0], seq)  # the cascade to its highlights stamped nothing back
+
+
+def test_changed_since_is_one_indexed_query(store: Storage) -> None:
+    """What the index asks at every catch-up must not scan 100,000 articles."""
+    with store.transaction() as conn:
+        for _ in range(50):
+            articles.insert(conn, ROW)
+    asked: list[str] = []
+    store.conn.set_trace_callback(asked.append)
+    try:
+        store.changed_since(7)
+    finally:
+        store.conn.set_trace_callback(None)
+    (sql,) = asked
+    with store.read() as conn:
+        plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    assert any("article_changes USING COVERING INDEX article_changes_seq" in step for step in plan), plan
+    assert not any(step.startswith("SCAN") for step in plan), plan
