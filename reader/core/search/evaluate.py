@@ -331,16 +331,20 @@ class _Phrase(_Node):
         """The candidates where the rarest word has the phrase's neighbours (see links.py)."""
         words = self.words
         r = min(range(len(words)), key=lambda i: len(seg.matched(words[i])))
-        want_before = neighbour_hash(words[r - 1].text) << 8 if r > 0 else None
-        want_after = neighbour_hash(words[r + 1].text) if r + 1 < len(words) else None
+        before = neighbour_hash(words[r - 1].text) if r > 0 else None
+        after = neighbour_hash(words[r + 1].text) if r + 1 < len(words) else None
         values = seg.values_for(words[r].field, words[r].term, candidates)
         out = set()
         for d, value in values.items():
-            for link in links_of(value):
-                if (want_before is None or link & 0xFF00 == want_before) and (
-                        want_after is None or link & 0xFF == want_after):
-                    out.add(d)
-                    break
+            tail = links_of(value)  # previous, next, previous, next... one pair an occurrence
+            if after is None:
+                ok = before in tail[0::2]
+            elif before is None:
+                ok = after in tail[1::2]
+            else:
+                ok = any(p == before and n == after for p, n in zip(tail[0::2], tail[1::2]))
+            if ok:
+                out.add(d)
         return out
 
     def _by_position(self, seg: _Segment, candidates: set[int]) -> set[int]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
-from pickle import dumps, loads
+from pickle import dumps
 from typing import Any
 
 from whoosh import formats
@@ -35,17 +35,20 @@ def neighbour_hash(stem: str) -> int:
 
 
 class LinkedCharacters(formats.Characters):
-    """Whoosh's Characters (position, start and end character of each occurrence) plus each
-    occurrence's neighbours: ``(previous << 8) | next``, bytes from ``neighbour_hash``.
-    Whoosh's own decoders read the first three numbers and ignore the fourth."""
+    """Whoosh's Characters (position, start and end character of each occurrence) followed
+    by two bytes an occurrence: the hashes (``neighbour_hash``) of the words before and after
+    it. Whoosh's decoders read the pickle at the front and ignore what follows it, so they
+    work unchanged; a phrase reads the bytes at the end without unpacking anything."""
 
     def encode(self, poslist: Any) -> bytes:
         deltas = []
+        tail = bytearray()
         posbase = charbase = 0
         for pos, startchar, endchar, link in poslist:
-            deltas.append((pos - posbase, startchar - charbase, endchar - startchar, link))
+            deltas.append((pos - posbase, startchar - charbase, endchar - startchar))
             posbase, charbase = pos, endchar
-        return pack_uint(len(deltas)) + dumps(deltas, 2)
+            tail += link.to_bytes(2, "big")
+        return pack_uint(len(deltas)) + dumps(deltas, 2) + bytes(tail)
 
     def combine(self, vs: Iterable[bytes]) -> bytes:
         by_pos: dict[int, tuple[int, int, int]] = {}
@@ -55,20 +58,14 @@ class LinkedCharacters(formats.Characters):
         return self.encode([(p, *by_pos[p]) for p in sorted(by_pos)])
 
 
+def links_of(value: bytes) -> bytes:
+    """The neighbour bytes of a LinkedCharacters value: previous, next, previous, next..."""
+    n = int.from_bytes(value[:_INT_SIZE], "big")
+    return value[len(value) - 2 * n:] if n else b""
+
+
 def decode_links(value: bytes) -> list[tuple[int, int, int, int]]:
     """(position, start, end, link) of each occurrence in a LinkedCharacters value."""
-    codes = loads(value[_INT_SIZE:] + b".") if not value.endswith(b".") else loads(value[_INT_SIZE:])
-    out = []
-    pos = end = 0
-    for code in codes:
-        pos += code[0]
-        start = end + code[1]
-        end = start + code[2]
-        out.append((pos, start, end, code[3] if len(code) > 3 else 0))
-    return out
-
-
-def links_of(value: bytes) -> list[int]:
-    """Just the links of each occurrence (what a phrase checks first)."""
-    codes = loads(value[_INT_SIZE:] + b".") if not value.endswith(b".") else loads(value[_INT_SIZE:])
-    return [code[3] for code in codes if len(code) > 3]
+    chars = formats.Characters().decode_characters(value)
+    tail = links_of(value)
+    return [(p, s, e, int.from_bytes(tail[2 * i:2 * i + 2], "big")) for i, (p, s, e) in enumerate(chars)]

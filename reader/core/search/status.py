@@ -11,7 +11,7 @@ from reader.core import paths
 from reader.core.instance import InstanceLock
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META_FILE = "reader-index.json"
 
 
