@@ -84,6 +84,7 @@ class _Segment:
         self._postings: dict[tuple[str, bytes], dict[int, float]] = {}
         self._values: dict[tuple[str, bytes], dict[int, bytes]] = {}
         self._matched: dict[int, set[int]] = {}
+        self._some_values: dict[tuple[str, bytes], dict[int, bytes | None]] = {}
 
     def postings(self, field: str, term: bytes, values: bool = False) -> dict[int, float]:
         """docnum -> weight (term frequency × field boost) of ``term`` in this segment."""
@@ -137,6 +138,9 @@ class _Segment:
         if key in self._values:
             every = self._values[key]
             return {d: every[d] for d in docs if d in every}
+        known = self._some_values.setdefault(key, {})
+        if docs.issubset(known):  # a phrase reads its rarest word twice: neighbours, then positions
+            return {d: v for d in docs if (v := known[d]) is not None}
         out: dict[int, bytes] = {}
         try:
             m = self.reader._terms.matcher(field, term, self.reader.schema[field].format)
@@ -160,6 +164,8 @@ class _Segment:
                     if d in docs:
                         out[d] = values[i]
             m._next_block()
+        known.update(dict.fromkeys(docs))  # None: the term is not in that document
+        known.update(out)
         return out
 
     def lengths(self, field: str) -> list[int]:

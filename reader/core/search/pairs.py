@@ -6,7 +6,7 @@ rarest word's occurrences. That is still most of the archive when even the rares
 the phrase is in most articles ("last year" in news): 40 ms at 10,000 articles. So the body
 is also indexed as the pairs of adjacent words that are both *very* common, in the ``pair``
 field ("last year"), where such a phrase finds its articles directly. Only pairs of words in
-half the articles or more: a few dozen words, about 20 pairs an article.
+a quarter of the articles or more: a couple of hundred words, about 60 pairs an article.
 
 Which words are common is chosen from a sample of the articles being indexed, when 200 or
 more are indexed at once and the index has none yet or has grown fourfold since; each
@@ -34,8 +34,8 @@ FIELD = "text_pairs"
 VERSIONS_FILE = "common-words.json"
 MIN_SAMPLE = 200        # articles needed to tell common words from others
 SAMPLE = 400            # articles read to choose them
-MIN_SHARE = 0.5         # a common word is in at least half the sample's articles
-MAX_WORDS = 150         # and among the most widespread this many
+MIN_SHARE = 0.25        # a common word is in at least a quarter of the sample's articles
+MAX_WORDS = 250         # and among the most widespread this many (~60 pairs an article)
 GROWTH = 4              # choose again when the index has grown this many times
 
 
