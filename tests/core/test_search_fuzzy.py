@@ -44,3 +44,15 @@ def test_a_misspelt_word_finds_the_article(library, query: str, expected: str) -
 def test_an_ending_never_makes_an_unrelated_word_match(library, query: str) -> None:
     lib, _ids = library
     assert lib.search(query) == []
+
+
+def test_the_vocabulary_counts_documents_as_the_index_does_and_is_kept_beside_each_segment(library) -> None:
+    lib, _ids = library
+    index = lib.index
+    reader = index._searcher.reader()
+    (merged,) = index._merged_vocab(reader, "text")
+    for term in ("inform", "garden", "compost", "harbour", "hufat", "nothere"):
+        assert merged.doc_frequency(term) == reader.doc_frequency("text", term)
+    assert "garden" in merged and "nothere" not in merged
+    files = sorted(p.name for p in index.dir.glob("*.text.words"))
+    assert files and all(p.split(".")[0] in {s.segment_id() for s in index._ix._segments()} for p in files)

@@ -37,10 +37,14 @@ class Unsupported(Exception):
 
 def evaluate(searcher: Any, q: wq.Query, limit: int, docfilter: set[int] | None,
              lengths: dict[tuple[str, str], list[int]],
-             versions: pairs.Versions | None = None) -> tuple[list[tuple[int, float]], int] | None:
+             versions: pairs.Versions | None = None,
+             values_read: dict[tuple[str, str, bytes], dict[int, bytes | None]] | None = None,
+             ) -> tuple[list[tuple[int, float]], int] | None:
     """The top ``limit`` (docnum, score) of ``q`` and the exact number of matches, or None
     when ``q`` is not a shape handled here. ``lengths`` caches field lengths per segment;
-    ``versions`` are the index's choices of common words (for phrases, see pairs.py)."""
+    ``versions`` are the index's choices of common words (for phrases, see pairs.py);
+    ``values_read`` receives the values phrases read, by (segment, field, term), which
+    the snippets of the same hits need again."""
     weighting = searcher.weighting
     if type(weighting) is not scoring.BM25F:
         return None
@@ -59,7 +63,7 @@ def evaluate(searcher: Any, q: wq.Query, limit: int, docfilter: set[int] | None,
             local_filter = {d - offset for d in docfilter if offset <= d < offset + count}
             if not local_filter:
                 continue
-        segment = _Segment(searcher, reader, lengths)
+        segment = _Segment(searcher, reader, lengths, values_read)
         docs = segment.matched(plan)
         if local_filter is not None:
             docs = docs & local_filter
@@ -77,7 +81,9 @@ def evaluate(searcher: Any, q: wq.Query, limit: int, docfilter: set[int] | None,
 class _Segment:
     """One segment's postings and field lengths, read once per query."""
 
-    def __init__(self, searcher: Any, reader: Any, lengths: dict[tuple[str, str], list[int]]):
+    def __init__(self, searcher: Any, reader: Any, lengths: dict[tuple[str, str], list[int]],
+                 values_read: dict[tuple[str, str, bytes], dict[int, bytes | None]] | None = None):
+        self._values_read = values_read
         self.searcher = searcher   # the top searcher: statistics are index-wide, as in Whoosh
         self.reader = reader
         self._lengths = lengths
@@ -94,9 +100,11 @@ class _Segment:
             return got
         weights: dict[int, float] = {}
         vals: dict[int, bytes] = {}
-        if key in self.reader:
-            fmt = self.reader.schema[field].format
-            m = self.reader._terms.matcher(field, term, fmt)
+        try:  # one lookup of the term in this segment (asking first would be two)
+            m = self.reader._terms.matcher(field, term, self.reader.schema[field].format)
+        except TermNotFound:
+            m = None
+        if m is not None:
             if isinstance(m, W3LeafMatcher):
                 while m.is_active():
                     if m._data is None:
@@ -138,7 +146,11 @@ class _Segment:
         if key in self._values:
             every = self._values[key]
             return {d: every[d] for d in docs if d in every}
-        known = self._some_values.setdefault(key, {})
+        known = self._some_values.get(key)
+        if known is None:
+            known = self._some_values[key] = {}
+            if self._values_read is not None:
+                self._values_read[(self.reader.segment().segment_id(), field, term)] = known
         if docs.issubset(known):  # a phrase reads its rarest word twice: neighbours, then positions
             return {d: v for d in docs if (v := known[d]) is not None}
         out: dict[int, bytes] = {}

@@ -35,11 +35,12 @@ class SearchIndex(IndexSearching, IndexWriting):
         self._ix: Any = None
         self._searcher: Any = None
         self._last_seq = 0
-        self._vocab: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._vocab: dict[tuple[str, str], Any] = {}  # (segment, field) -> vocabulary.SegmentVocab
         self._filters: dict[tuple[int, str], frozenset[int]] = {}
         self._merged: dict[tuple[str, Any], Any] = {}  # segments' vocabularies as one, by segments and by reader
         self._lengths: dict[tuple[str, str], list[int]] = {}  # (segment, field) -> each doc's length
         self._pairs_read: tuple[Any, Any] | None = None      # (file stamp, pairs.Versions)
+        self._values_read: dict[Any, Any] = {}              # what the last query's phrases unpacked
         self.term_at_a_time = True                            # False: Whoosh's matchers for every query
         self._parsers = sq.Parsers(self.schema)
         self._stem = self.schema["text"].analyzer

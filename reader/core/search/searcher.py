@@ -4,7 +4,6 @@ the fuzzy vocabulary and "did you mean"."""
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from bisect import bisect_right
 from typing import Any
@@ -24,6 +23,7 @@ from reader.core.search.snippets import (
     make_snippet,
     note_snippet,
 )
+from reader.core.search.vocabulary import MergedBuckets, SegmentVocab, read_segment_vocab
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,8 @@ class IndexSearching(IndexLifecycle):
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return [], 0
         if self.term_at_a_time:
-            done = evaluate(searcher, q, limit, docfilter, self._lengths, self._pair_versions())
+            self._values_read = {}
+            done = evaluate(searcher, q, limit, docfilter, self._lengths, self._pair_versions(), self._values_read)
             if done is not None:
                 return done
         return self._run(searcher, q, limit, set(docfilter) if docfilter is not None else None)
@@ -148,7 +149,7 @@ class IndexSearching(IndexLifecycle):
             return tok.text
         return None
 
-    def _fuzzy_vocab(self, reader: Any, field_name: str) -> list[dict[str, list[str]]]:
+    def _fuzzy_vocab(self, reader: Any, field_name: str) -> list[SegmentVocab]:
         """Each segment's terms of ``field_name`` by first letter, built once per segment."""
         out = []
         for sub, _offset in reader.leaf_readers():
@@ -180,29 +181,8 @@ class IndexSearching(IndexLifecycle):
         self._merged[(field_name, id(reader))] = (reader, merged)
         return [merged]
 
-    def _segment_vocab(self, reader: Any, segment_id: str, field_name: str) -> dict[str, list[str]]:
-        """A segment's terms by first letter, from its word list beside the segment (written
-        the first time, by whoever reads it first; Whoosh deletes it with the segment, whose
-        name it starts with). Reading a 10,000-article lexicon takes ~0.7 s; the list, ~20 ms."""
-        path = self.dir / f"{segment_id}.{field_name}.vocab"
-        try:
-            words = path.read_text("utf-8").split("\n")
-        except (OSError, UnicodeDecodeError):
-            words = None
-        if words is None:
-            buckets = _bucket_terms(reader, field_name)
-            try:  # a cache only: a full disk or a read-only folder just means no file
-                tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-                tmp.write_text("\n".join(w for bucket in buckets.values() for w in bucket), "utf-8")
-                os.replace(tmp, path)
-            except OSError:
-                pass
-            return buckets
-        buckets = {}
-        for word in words:
-            if word:
-                buckets.setdefault(word[0], []).append(word)
-        return buckets
+    def _segment_vocab(self, reader: Any, segment_id: str, field_name: str) -> SegmentVocab:
+        return read_segment_vocab(self.dir, reader, segment_id, field_name)
 
     def warm_vocabulary(self) -> None:
         """Write every segment's word list now (the background indexer does, after its work)."""
@@ -311,6 +291,8 @@ class IndexSearching(IndexLifecycle):
         spans: dict[int, list[Token]] = {d: [] for d in docnums}
         if not docnums:
             return matched, spans
+        values_read = self._values_read
+        self._values_read = {}
         # Each hit in its own segment: only those segments' postings are read.
         leaves = reader.leaf_readers()
         offsets = [offset for _, offset in leaves]
@@ -326,13 +308,24 @@ class IndexSearching(IndexLifecycle):
             # Body and highlight postings carry character offsets into the article: the
             # snippet marks the words where they matched (a highlight's, not the same word elsewhere).
             want_chars = fname in SNIPPET_FIELDS
+            decode = self.schema[fname].format.decode_characters if want_chars else None
             for leaf, hits in by_leaf.items():
                 sub, offset = leaves[leaf]
-                try:
-                    if (fname, tbytes) not in sub:
-                        continue
+                # A phrase has read these values already: no block is unpacked twice.
+                segment = getattr(sub, "segment", lambda: None)()
+                known = values_read.get((segment.segment_id(), fname, tbytes)) if segment is not None else None
+                if known is not None and all(d - offset in known for d in hits):
+                    for d in hits:
+                        value = known[d - offset]
+                        if value is not None:
+                            matched[d].add(fname)
+                            if decode is not None:
+                                spans[d].extend(Token(text=term, startchar=s, endchar=e, boost=1.0, matched=True)
+                                                for _pos, s, e in decode(value))
+                    continue
+                try:  # one lookup of the term in this segment (asking first would be two)
                     postings = sub.postings(fname, tbytes)
-                except Exception:
+                except Exception:  # not in this segment
                     continue
                 for d in hits:
                     local = d - offset
@@ -411,46 +404,6 @@ class IndexSearching(IndexLifecycle):
 
 
 
-class MergedBuckets:
-    """Segments' word lists by first letter, merged a letter at a time when first asked for."""
-
-    def __init__(self, parts: list[dict[str, list[str]]]):
-        self._parts = parts
-        self._letters: dict[str, list[str]] = {}
-
-        self._lengths: dict[str, dict[int, list[str]]] = {}
-        self._sets: dict[str, frozenset[str]] = {}
-
-    def get(self, letter: str, default: Any = None) -> list[str] | None:
-        words = self._letters.get(letter)
-        if words is None:
-            lists = [p[letter] for p in self._parts if letter in p]
-            words = self._letters[letter] = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
-        return words or default
-
-    def __contains__(self, word: str) -> bool:
-        """Whether ``word`` is indexed (in any segment): a set lookup, not one per segment."""
-        if not word:
-            return False
-        known = self._sets.get(word[0])
-        if known is None:
-            known = self._sets[word[0]] = frozenset(self.get(word[0], ()))
-        return word in known
-
-    def near(self, letter: str, length: int, maxdist: int) -> list[str]:
-        """The words of ``letter`` whose length is within ``maxdist`` of ``length`` (the only
-        ones that can be that near): a tenth of the letter's words to compare."""
-        by_length = self._lengths.get(letter)
-        if by_length is None:
-            by_length = self._lengths[letter] = {}
-            for word in self.get(letter, ()):
-                by_length.setdefault(len(word), []).append(word)
-        out: list[str] = []
-        for n in range(length - maxdist, length + maxdist + 1):
-            out.extend(by_length.get(n, ()))
-        return out
-
-
 def _terms_by_field(q: wq.Query) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for fname, term in q.iter_all_terms():
@@ -459,17 +412,6 @@ def _terms_by_field(q: wq.Query) -> dict[str, set[str]]:
         if isinstance(term, str):
             out.setdefault(fname, set()).add(term)
     return out
-
-
-def _bucket_terms(reader: Any, field_name: str) -> dict[str, list[str]]:
-    buckets: dict[str, list[str]] = {}
-    try:
-        for term in reader.lexicon(field_name):
-            word = term.decode("utf-8")
-            buckets.setdefault(word[0], []).append(word)
-    except Exception:  # not a text field
-        pass
-    return buckets
 
 
 def _whole_days(q: wq.Query) -> wq.Query:
