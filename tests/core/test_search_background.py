@@ -149,3 +149,20 @@ def test_search_in_a_read_only_data_folder_answers_from_the_index_as_it_is(
     out, err = capsys.readouterr()
     assert out.startswith("1\tArticle 0\t")
     assert err == "reader: 1 changed article(s) are not searchable yet: the data folder is read-only.\n"
+
+
+def test_the_indexer_leaves_each_segments_word_list_once_it_has_caught_up(tmp_path: Path) -> None:
+    from reader.core.search import background
+
+    home = tmp_path / "home"
+    lib = Library(home, auto_index=False)
+    with lib.batch():
+        for path in write_articles(tmp_path / "files", 40):
+            lib.add(path)
+    lib.close()
+    assert background.run(home) == 40
+    index_dir = home / "index"
+    with Library(home, auto_index=False) as lib:
+        segments = {s.segment_id() for s in lib.index._ix._segments()}
+    words = {p.name.split(".")[0] for p in index_dir.glob("*.text.words")}
+    assert segments and words == segments  # a misspelt search in a new process reads these, not the lexicon

@@ -69,14 +69,16 @@ def run(home: Path) -> int:
                     done += n
                     if n == 0 or index.pending() == 0:
                         break
-                if done:  # so the first misspelt search of a new process does not read the lexicon
-                    index.warm_vocabulary()
         finally:
             lock.release()
         # A change committed while we held the lock may have started no indexer: look again.
         with Library(home, search=False) as lib:
-            if lib.change_seq() <= read_last_seq(paths.index_dir(home)):
-                return done
+            caught_up = lib.change_seq() <= read_last_seq(paths.index_dir(home))
+        if caught_up:
+            if done:  # so the first misspelt search of a new process does not read the lexicon;
+                # only now: while articles keep coming it would compete with their indexing
+                _warm_vocabulary(home)
+            return done
         if n == 0:  # nothing could be written (Whoosh's writer held by another program)
             stalled_since = stalled_since or time.monotonic()
             if time.monotonic() - stalled_since > IDLE_GIVE_UP_SECONDS:
@@ -84,6 +86,16 @@ def run(home: Path) -> int:
             time.sleep(1.0)
         else:
             stalled_since = None
+
+
+def _warm_vocabulary(home: Path) -> None:
+    from reader.core.library import Library
+
+    try:
+        with Library(home, auto_index=False) as lib:
+            lib.index.warm_vocabulary()
+    except Exception:  # a cache only
+        log.debug("warming the vocabulary failed", exc_info=True)
 
 
 def main(argv: list[str] | None = None) -> int:
