@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-MAX_FUZZY_TERMS = 32
+MAX_FUZZY_TERMS = 16    # nearest spellings kept for one misspelt word (as many as the FTS5 reference expands)
 # Endings the Porter stemmer takes off, longest first, as they are written in whole words.
 ENDINGS = ("ations", "ation", "ments", "ment", "ness", "tion", "ions", "ings", "ing", "ion", "ers", "ies", "ied",
            "ly", "ed", "er", "es", "al", "ic", "ive", "ful", "ous", "ism", "ist", "ity", "ize", "ate", "ence",
