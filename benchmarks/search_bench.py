@@ -121,7 +121,7 @@ def query_sets(corpus: Corpus, texts: list[str], titles: list[str], rnd: random.
         a, b = rnd.sample(mid[:800], 2)
         sets["two words"].append((f"{a} {b}", f"{a} {b}"))
     while len(sets["phrase"]) < QUERIES_PER_KIND:
-        words = re.findall(r"[a-z]+", rnd.choice(texts).lower())
+        words = re.findall(r"\w+", rnd.choice(texts).lower())  # whole words: "zxo01234q" is one
         j = rnd.randrange(len(words) - 1)
         if words[j] in STOP or words[j + 1] in STOP:
             continue

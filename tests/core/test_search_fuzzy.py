@@ -56,3 +56,20 @@ def test_the_vocabulary_counts_documents_as_the_index_does_and_is_kept_beside_ea
     assert "garden" in merged and "nothere" not in merged
     files = sorted(p.name for p in index.dir.glob("*.text.words"))
     assert files and all(p.split(".")[0] in {s.segment_id() for s in index._ix._segments()} for p in files)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("gardeni*", "garden"),     # "gardening" is indexed as "garden"
+    ("happin*", "happy"),       # "happiness" as "happi"
+    ("informa*", "info"),       # "information" as "inform"
+    ("hufati*", "made_up"),     # "hufation" as "hufat"
+])
+def test_a_prefix_finds_words_whose_stem_is_shorter_than_it(library, query: str, expected: str) -> None:
+    lib, ids = library
+    assert ids[expected] in {r.article_id for r in lib.search(query)}
+
+
+@pytest.mark.parametrize("query", ["gardx*", "hufax*", "compsz*"])
+def test_a_prefix_that_no_word_starts_with_finds_nothing(library, query: str) -> None:
+    lib, _ids = library
+    assert lib.search(query) == []

@@ -236,8 +236,27 @@ class QueryRewriter:
                     found.append((info.doc_frequency(), word))
         except Exception:  # a field without a lexicon (dates): nothing to expand
             return wq.NullQuery
+        if matches is None and isinstance(self.reader.schema[field], StemmedText):
+            found += self._stems_of_words_with(field, literal, {w for _, w in found})
         found.sort(key=lambda fw: -fw[0])
         return _or_terms(field, self._within_budget(found[:MAX_PREFIX_TERMS]), q.boost)
+
+    def _stems_of_words_with(self, field: str, prefix: str, known: set[str]) -> list[tuple[int, str]]:
+        """Stems shorter than ``prefix`` whose words may start with it: the index holds "run"
+        for "running" and "va" for "vaing", so "runn*" or "vain*" finds no term of its own."""
+        out = []
+        for n in range(max(fuzzy.MIN_STEM - 1, len(prefix) - 5), len(prefix)):
+            stem = prefix[:n]
+            if stem in known or (field, stem) not in self.reader:
+                continue
+            rest = prefix[n:]
+            bases = [stem, stem + stem[-1]]          # "run" + "n" + "ing"
+            if stem.endswith("i"):
+                bases.append(stem[:-1] + "y")      # the stemmer's y -> i
+            if any((base + ending).startswith(prefix) or prefix.startswith(base + ending)
+                   for base in bases for ending in fuzzy.ENDINGS if len(base) + len(ending) > n and rest):
+                out.append((self.reader.doc_frequency(field, stem), stem))
+        return out
 
     def _fuzzy(self, q: wq.FuzzyTerm) -> wq.Query:
         field = q.fieldname
