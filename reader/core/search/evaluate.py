@@ -283,14 +283,7 @@ class _And(_Node):
 
     def scores(self, seg: _Segment, docs: Iterable[int]) -> dict[int, float]:
         # An Or above may ask about documents that lack one of the words: those get no score.
-        docs = set(docs) & seg.matched(self)
-        total = dict.fromkeys(docs, 0.0)
-        for child in self.children:
-            for d, s in child.scores(seg, docs).items():
-                total[d] += s
-        if self.boost != 1.0:
-            total = {d: s * self.boost for d, s in total.items()}
-        return total
+        return _summed(seg, set(docs) & seg.matched(self), self.children, self.boost)
 
 
 class _Phrase(_Node):
@@ -382,14 +375,19 @@ class _Phrase(_Node):
         return out
 
     def scores(self, seg: _Segment, docs: Iterable[int]) -> dict[int, float]:
-        docs = set(docs) & seg.matched(self)  # where the words stand next to each other
-        total = dict.fromkeys(docs, 0.0)
-        for word in self.words:
-            for d, s in word.scores(seg, docs).items():
-                total[d] += s
-        if self.boost != 1.0:
-            total = {d: s * self.boost for d, s in total.items()}
-        return total
+        # Only where the words stand next to each other; scored as Whoosh does, by the words.
+        return _summed(seg, set(docs) & seg.matched(self), self.words, self.boost)
+
+
+def _summed(seg: _Segment, docs: set[int], parts: list[Any], boost: float) -> dict[int, float]:
+    """Each of ``docs`` scored as the sum of ``parts``' scores (all of which match it), boosted."""
+    total = dict.fromkeys(docs, 0.0)
+    for part in parts:
+        for d, s in part.scores(seg, docs).items():
+            total[d] += s
+    if boost != 1.0:
+        total = {d: s * boost for d, s in total.items()}
+    return total
 
 
 def _positions_decoder(fmt: Any) -> Any:
