@@ -27,7 +27,7 @@ class IndexingStatus(QWidget):
         self.bar.setFixedWidth(120)
         self.bar.setMaximumHeight(12)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 8, 0)
+        layout.setContentsMargins(16, 0, 8, 0)  # apart from the reading progress beside it
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
         self.setToolTip("Search finds these articles once they are indexed; everything else works meanwhile.")
