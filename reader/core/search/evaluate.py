@@ -124,6 +124,8 @@ class _Segment:
                         vals[m.id()] = m.value()
                     m.next()
         self._postings[key] = weights
+        if self._values_read is not None:  # which hits have the term: the snippets need not look
+            self._values_read[("ids", self.reader.segment().segment_id(), field, term)] = weights
         if values:
             self._values[key] = vals
         return weights

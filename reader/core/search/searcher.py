@@ -309,11 +309,23 @@ class IndexSearching(IndexLifecycle):
             # snippet marks the words where they matched (a highlight's, not the same word elsewhere).
             want_chars = fname in SNIPPET_FIELDS
             decode = self.schema[fname].format.decode_characters if want_chars else None
-            for leaf, hits in by_leaf.items():
+            for leaf, leaf_hits in by_leaf.items():
                 sub, offset = leaves[leaf]
-                # A phrase has read these values already: no block is unpacked twice.
                 segment = getattr(sub, "segment", lambda: None)()
-                known = values_read.get((segment.segment_id(), fname, tbytes)) if segment is not None else None
+                segment_id = segment.segment_id() if segment is not None else None
+                hits = leaf_hits
+                # The query read this term's postings already: only hits that have it are looked at.
+                having = values_read.get(("ids", segment_id, fname, tbytes))
+                if having is not None:
+                    hits = [d for d in leaf_hits if d - offset in having]
+                    if not hits:
+                        continue
+                    if decode is None:
+                        for d in hits:
+                            matched[d].add(fname)
+                        continue
+                # A phrase has read these values already: no block is unpacked twice.
+                known = values_read.get((segment_id, fname, tbytes))
                 if known is not None and all(d - offset in known for d in hits):
                     for d in hits:
                         value = known[d - offset]
