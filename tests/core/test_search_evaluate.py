@@ -16,10 +16,10 @@ WORDS = ("river stone lantern harbour copper meadow violin orchard falcon quartz
          " willow beacon cobalt saffron thistle marble canyon").split()
 
 
-def _article(rnd: random.Random, i: int) -> ImportedArticle:
+def _article(rnd: random.Random, i: int, extra: str = "") -> ImportedArticle:
     # A skewed draw, so some words are in most articles and some in few, as in real text.
     paras = [" ".join(rnd.choices(WORDS, weights=[1 / (k + 1) for k in range(len(WORDS))], k=rnd.randint(20, 80)))
-             for _ in range(rnd.randint(1, 4))]
+             for _ in range(rnd.randint(1, 4))] + ([extra] if extra else [])
     title = " ".join(rnd.sample(WORDS, 3)).capitalize() + f" {i}"
     return ImportedArticle(title=title, document=Document.from_paragraphs(paras), format="text",
                            author=rnd.choice(["Ada Stone", "Ben River", "Cy Falcon"]))
@@ -124,3 +124,72 @@ def test_a_phrase_reads_positions_only_where_its_rarest_word_has_the_right_neigh
                       if {"canyon", "river"} <= set(library.get(a.id).text.lower().split()))
     assert having_both > 1.5 * len(found)        # many articles with both words are not matches
     assert sum(checked) <= len(found) + 3        # and their positions were never read
+
+
+def _assert_ranked_as_whoosh(index, query: str) -> list:
+    index.term_at_a_time = True
+    fast = index.search(query, limit=15)
+    index.term_at_a_time = False
+    try:
+        slow = list(index.search(query, limit=2000))
+    finally:
+        index.term_at_a_time = True
+    assert fast.total == len(slow)
+    assert [round(r.score, 6) for r in fast] == [round(r.score, 6) for r in slow[:15]]
+    by_id = {r.article_id: r for r in slow}
+    assert all(r.article_id in by_id for r in fast)
+    # The snippet marks the same words, wherever the postings were read from.
+    assert [(r.start, r.end, r.marks) for r in fast] == [
+        (by_id[r.article_id].start, by_id[r.article_id].end, by_id[r.article_id].marks) for r in fast]
+    return list(fast)
+
+
+@pytest.fixture(scope="module")
+def big_library(tmp_path_factory: pytest.TempPathFactory):
+    """Segments of hundreds of articles: a common word's postings are several blocks (128
+    documents each), which phrases and snippets read only in part."""
+    home = tmp_path_factory.mktemp("evaluate-big-home")
+    rnd = random.Random(9)
+    lib = Library(home, auto_index=False)  # one commit a batch, not one an article
+    for batch in range(2):
+        for i in range(400):
+            n = batch * 400 + i
+            # A rare word, next to a common one in two articles and apart from it in four.
+            extra = {10: "zephyr river", 450: "a zephyr river", 20: "zephyr", 30: "river zephyr",
+                     460: "zephyr stone river", 470: "zephyr lantern"}.get(n, "")
+            lib.add_imported(_article(rnd, n, extra))
+        lib.index.catch_up()
+    yield lib
+    lib.close()
+
+
+BIG_QUERIES = ['"zephyr river"', '"river zephyr"', '"zephyr stone river"', '"thistle river"', '"river thistle"', '"marble canyon"', '"river stone harbour"', '"canyon river"',
+               "canyon river", "marble", "river", '"thistle river" stone', "thistl~", "can*"]
+
+
+@pytest.mark.parametrize("query", BIG_QUERIES)
+def test_reading_common_words_in_part_ranks_as_whoosh_does(big_library: Library, query: str) -> None:
+    index = big_library.index
+    postings = [sub.doc_frequency("text", "river") for sub, _ in index._searcher.reader().leaf_readers()]
+    assert min(postings) > 3 * 128  # several blocks in every segment
+    assert _assert_ranked_as_whoosh(index, query)
+
+
+def test_a_phrase_with_a_common_word_reads_few_of_its_blocks(big_library: Library, monkeypatch) -> None:
+    from reader.core.search.codec import SplitLeafMatcher
+
+    read: list[str] = []
+    real = SplitLeafMatcher._read_data
+
+    def counting(self):
+        read.append(self._term[1].decode())
+        return real(self)
+
+    monkeypatch.setattr(SplitLeafMatcher, "_read_data", counting)
+    found = big_library.index.search('"zephyr river"', limit=5)
+    assert found.total == 2
+    blocks = sum(-(-sub.doc_frequency("text", "river") // 128) for sub, _ in
+                 big_library.index._searcher.reader().leaf_readers())
+    # Whole, "river" is 8 blocks; beside the rare "zephyr" only those of its two matches are read.
+    assert blocks >= 8
+    assert read.count("river") <= 2

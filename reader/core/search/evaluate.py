@@ -13,6 +13,7 @@ returns None and Whoosh's matchers run as before.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections.abc import Iterable
 from itertools import accumulate
 from pickle import loads
@@ -21,11 +22,12 @@ from typing import Any
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from reader.core.search import pairs
+from reader.core.search.codec import SplitLeafMatcher, _LazyValues
 from reader.core.search.links import LinkedCharacters, links_of, neighbour_hash
+from reader.core.search.terms import term_table
 
 _INT_SIZE = 4          # a position value starts with the frequency as a 4-byte integer
 _MAX_LENGTH_CACHE = 64  # (segment, field) length tables kept
@@ -38,13 +40,13 @@ class Unsupported(Exception):
 def evaluate(searcher: Any, q: wq.Query, limit: int, docfilter: set[int] | None,
              lengths: dict[tuple[str, str], list[int]],
              versions: pairs.Versions | None = None,
-             values_read: dict[tuple[str, str, bytes], dict[int, bytes | None]] | None = None,
+             segments: dict[str, _Segment] | None = None,
              ) -> tuple[list[tuple[int, float]], int] | None:
     """The top ``limit`` (docnum, score) of ``q`` and the exact number of matches, or None
     when ``q`` is not a shape handled here. ``lengths`` caches field lengths per segment;
     ``versions`` are the index's choices of common words (for phrases, see pairs.py);
-    ``values_read`` receives the values phrases read, by (segment, field, term), which
-    the snippets of the same hits need again."""
+    ``segments`` receives each segment's postings as read, by segment id: the snippets of
+    the same hits read them again (see ``segment_postings``)."""
     weighting = searcher.weighting
     if type(weighting) is not scoring.BM25F:
         return None
@@ -63,7 +65,9 @@ def evaluate(searcher: Any, q: wq.Query, limit: int, docfilter: set[int] | None,
             local_filter = {d - offset for d in docfilter if offset <= d < offset + count}
             if not local_filter:
                 continue
-        segment = _Segment(searcher, reader, lengths, values_read)
+        segment = _Segment(searcher, reader, lengths)
+        if segments is not None:
+            segments[reader.segment().segment_id()] = segment
         docs = segment.matched(plan)
         if local_filter is not None:
             docs = docs & local_filter
@@ -81,53 +85,62 @@ def evaluate(searcher: Any, q: wq.Query, limit: int, docfilter: set[int] | None,
 class _Segment:
     """One segment's postings and field lengths, read once per query."""
 
-    def __init__(self, searcher: Any, reader: Any, lengths: dict[tuple[str, str], list[int]],
-                 values_read: dict[tuple[str, str, bytes], dict[int, bytes | None]] | None = None):
-        self._values_read = values_read
+    def __init__(self, searcher: Any, reader: Any, lengths: dict[tuple[str, str], list[int]]):
         self.searcher = searcher   # the top searcher: statistics are index-wide, as in Whoosh
         self.reader = reader
         self._lengths = lengths
+        self._infos: dict[tuple[str, bytes], Any] = {}
         self._postings: dict[tuple[str, bytes], dict[int, float]] = {}
-        self._values: dict[tuple[str, bytes], dict[int, bytes]] = {}
+        self._blocks: dict[tuple[str, bytes], list[tuple[int, list[int], Any]]] = {}
         self._matched: dict[int, set[int]] = {}
+        # What reading some blocks of a term told: docnum -> weight, or None (not there).
+        self._some_weights: dict[tuple[str, bytes], dict[int, float | None]] = {}
         self._some_values: dict[tuple[str, bytes], dict[int, bytes | None]] = {}
 
-    def postings(self, field: str, term: bytes, values: bool = False) -> dict[int, float]:
+    def _info(self, field: str, term: bytes) -> Any:
+        """The term's entry in this segment (None when it is not there), looked up once."""
+        key = (field, term)
+        if key in self._infos:
+            return self._infos[key]
+        info = self._infos[key] = term_table(self.reader).info(field, term)
+        return info
+
+    def doc_frequency(self, field: str, term: bytes) -> int:
+        info = self._info(field, term)
+        return info.doc_frequency() if info is not None else 0
+
+    def _matcher(self, field: str, term: bytes) -> Any:
+        info = self._info(field, term)
+        if info is None:
+            return None
+        terms = self.reader._terms
+        return terms._codec.postings_reader(terms._postfile, info, self.reader.schema[field].format,
+                                            term=(field, term))
+
+    def postings(self, field: str, term: bytes) -> dict[int, float]:
         """docnum -> weight (term frequency × field boost) of ``term`` in this segment."""
         key = (field, term)
         got = self._postings.get(key)
-        if got is not None and (not values or key in self._values):
+        if got is not None:
             return got
         weights: dict[int, float] = {}
-        vals: dict[int, bytes] = {}
-        try:  # one lookup of the term in this segment (asking first would be two)
-            m = self.reader._terms.matcher(field, term, self.reader.schema[field].format)
-        except TermNotFound:
-            m = None
-        if m is not None:
-            if isinstance(m, W3LeafMatcher):
-                while m.is_active():
-                    if m._data is None:
-                        m._read_data()
-                    ids = m._data[0]
-                    ids = list(ids if m._byteids else accumulate(ids))  # stored as gaps
-                    m._read_weights()
-                    weights.update(zip(ids, m._weights))
-                    if values:
-                        m._read_values()
-                        vals.update(zip(ids, m._values))
-                    m._next_block()
-            else:  # postings short enough to be kept inside the term's entry
-                while m.is_active():
-                    weights[m.id()] = m.weight()
-                    if values:
-                        vals[m.id()] = m.value()
-                    m.next()
+        m = self._matcher(field, term)
+        if isinstance(m, SplitLeafMatcher) and (m._fixedsize or -1) < 0:  # values of any size
+            blocks = self._blocks[key] = []  # where each block's values are, for values_for
+            while m.is_active():
+                if m._data is None:
+                    m._read_data()
+                ids = m._data[0]
+                ids = list(ids if m._byteids else accumulate(ids))  # stored as gaps
+                m._read_weights()
+                weights.update(zip(ids, m._weights))
+                blocks.append((ids[-1], ids, m._data[2]))
+                m._next_block()
+        elif m is not None:  # postings short enough to be kept inside the term's entry
+            while m.is_active():
+                weights[m.id()] = m.weight()
+                m.next()
         self._postings[key] = weights
-        if self._values_read is not None:  # which hits have the term: the snippets need not look
-            self._values_read[("ids", self.reader.segment().segment_id(), field, term)] = weights
-        if values:
-            self._values[key] = vals
         return weights
 
     def matched(self, node: _Node) -> set[int]:
@@ -137,50 +150,88 @@ class _Segment:
             got = self._matched[id(node)] = node.docs(self)
         return got
 
-    def values(self, field: str, term: bytes) -> dict[int, bytes]:
-        self.postings(field, term, values=True)
-        return self._values[(field, term)]
+    def weights_for(self, field: str, term: bytes, docs: set[int]) -> dict[int, float]:
+        """docnum -> weight of ``term`` in those of ``docs`` that have it (and, when the
+        whole postings were read, maybe in others too: looked up, never iterated, by scoring)."""
+        key = (field, term)
+        every = self._postings.get(key)
+        if every is None:
+            self.some(field, term, docs)
+            known = self._some_weights[key]
+            return {d: w for d in docs if (w := known.get(d)) is not None}
+        return every if len(docs) * 4 > len(every) else {d: every[d] for d in docs if d in every}
 
     def values_for(self, field: str, term: bytes, docs: set[int]) -> dict[int, bytes]:
-        """The values (positions...) of ``term`` in ``docs`` only: a block's values are
-        unpacked only if one of ``docs`` is in it."""
+        """The values (positions...) of ``term`` in ``docs`` only."""
+        self.some(field, term, docs, values=True)
+        known = self._some_values[(field, term)]
+        return {d: v for d in docs if (v := known.get(d)) is not None}
+
+    def some(self, field: str, term: bytes, docs: set[int], values: bool = False) -> None:
+        """Read ``term``'s postings in ``docs`` only (their weights, and values if asked):
+        a block is unpacked only when one of ``docs`` may be in it, which its header (the
+        highest doc number in it) tells, so a common word costs a few blocks, not all."""
         key = (field, term)
-        if key in self._values:
-            every = self._values[key]
-            return {d: every[d] for d in docs if d in every}
+        weights = self._some_weights.setdefault(key, {})
         known = self._some_values.get(key)
-        if known is None:
+        if values and known is None:
             known = self._some_values[key] = {}
-            if self._values_read is not None:
-                self._values_read[(self.reader.segment().segment_id(), field, term)] = known
-        if docs.issubset(known):  # a phrase reads its rarest word twice: neighbours, then positions
-            return {d: v for d in docs if (v := known[d]) is not None}
-        out: dict[int, bytes] = {}
-        try:
-            m = self.reader._terms.matcher(field, term, self.reader.schema[field].format)
-        except TermNotFound:
-            return out
+        wanted = [d for d in docs if d not in weights or (values and d not in known)]
+        if not wanted:
+            return
+        weights.update(dict.fromkeys(wanted))  # None: the term is not in that document
+        if values:
+            known.update(dict.fromkeys(wanted))
+        every = self._postings.get(key)
+        if every is not None:  # who has the term is known: read the others' blocks only
+            wanted = [d for d in wanted if d in every]
+            for d in wanted:
+                weights[d] = every[d]
+            if not values or not wanted:
+                return
+        wanted.sort()
+        blocks = self._blocks.get(key)
+        if blocks is not None:  # read whole already: unpack the values of the blocks wanted
+            tops = [top for top, _, _ in blocks]
+            for b in sorted({bisect_left(tops, d) for d in wanted}):
+                top, ids, block_values = blocks[b]
+                if isinstance(block_values, _LazyValues):
+                    block_values = block_values.load()
+                    blocks[b] = (top, ids, block_values)
+                known.update(zip(ids, block_values))
+            return
+        m = self._matcher(field, term)
+        if m is None:
+            return
         if not isinstance(m, W3LeafMatcher):
+            wanted_set = set(wanted)
             while m.is_active():
-                if m.id() in docs:
-                    out[m.id()] = m.value()
+                if m.id() in wanted_set:
+                    weights[m.id()] = m.weight()
+                    if values:
+                        known[m.id()] = m.value()
                 m.next()
-            return out
-        while m.is_active():
-            if m._data is None:
+            return
+        i, n = 0, len(wanted)
+        while i < n and m.is_active():
+            top = m._maxid
+            if wanted[i] <= top:
                 m._read_data()
-            ids = m._data[0]
-            ids = list(ids if m._byteids else accumulate(ids))
-            if not docs.isdisjoint(ids):
-                m._read_values()
-                values = m._values
-                for i, d in enumerate(ids):
-                    if d in docs:
-                        out[d] = values[i]
+                ids = m._data[0]
+                ids = list(ids if m._byteids else accumulate(ids))
+                m._read_weights()
+                block_weights = m._weights
+                if values:
+                    m._read_values()
+                    block_values = m._values
+                while i < n and wanted[i] <= top:
+                    i += 1
+                for j, d in enumerate(ids):
+                    if d in weights:
+                        weights[d] = block_weights[j]
+                        if values:
+                            known[d] = block_values[j]
             m._next_block()
-        known.update(dict.fromkeys(docs))  # None: the term is not in that document
-        known.update(out)
-        return out
 
     def lengths(self, field: str) -> list[int]:
         """Every document's length in ``field`` (segments never change: cached by segment)."""
@@ -192,6 +243,12 @@ class _Segment:
                 self._lengths.clear()
             self._lengths[key] = table
         return table
+
+
+def segment_postings(reader: Any) -> _Segment:
+    """Postings of one segment read a block at a time (``values_for``, ``weights_for``), for
+    callers outside a query's evaluation (the snippets of hits Whoosh found)."""
+    return _Segment(None, reader, {})
 
 
 def _read_lengths(reader: Any, field: str) -> list[int]:
@@ -229,7 +286,8 @@ class _Term(_Node):
         return set(seg.postings(self.field, self.term))
 
     def scores(self, seg: _Segment, docs: Iterable[int]) -> dict[int, float]:
-        post = seg.postings(self.field, self.term)
+        docs = docs if isinstance(docs, (set, frozenset)) else set(docs)
+        post = seg.weights_for(self.field, self.term, docs)
         if not post:
             return {}
         top = seg.searcher
@@ -240,13 +298,13 @@ class _Term(_Node):
         c2 = self.K1 * (1 - self.B)
         c3 = self.K1 * self.B / avgfl
         fl = seg.lengths(self.field)
-        get = post.get
-        out = {}
-        for d in docs:
-            w = get(d)
-            if w is not None:
-                out[d] = c1 * w / (w + c2 + c3 * fl[d])
-        return out
+        # The shorter side is walked: an Or of many terms asks each about all its documents.
+        if len(post) < len(docs):
+            pairs_ = [(d, w) for d, w in post.items() if d in docs]
+        else:
+            get = post.get
+            pairs_ = [(d, w) for d in docs if (w := get(d)) is not None]
+        return {d: c1 * w / (w + c2 + c3 * fl[d]) for d, w in pairs_}
 
 
 class _Or(_Node):
@@ -308,42 +366,55 @@ class _Phrase(_Node):
                 self.pair = (term, [pairs.marker(v).encode("utf-8") for v in best])
 
     def docs(self, seg: _Segment) -> set[int]:
-        sets = sorted((seg.matched(w) for w in self.words), key=len)
-        candidates = sets[0]
-        for other in sets[1:]:
-            candidates = candidates & other
-        if not candidates:
-            return candidates
+        if not all(seg.doc_frequency(w.field, w.term) for w in self.words):
+            return set()
         if self.pair is not None:
-            return self._by_pair(seg, candidates)
-        return self._verify(seg, candidates)
+            return self._by_pair(seg)
+        return self._verify(seg)
 
-    def _verify(self, seg: _Segment, candidates: set[int]) -> set[int]:
+    def _verify(self, seg: _Segment, among: set[int] | None = None, besides: set[int] | None = None) -> set[int]:
+        """The documents (of ``among``, none of ``besides``) with the words next to each other.
+
+        Only the rarest word's postings are read whole. Its neighbour bytes (links.py) leave
+        few candidates, so the other words, however common, are read only in the blocks
+        that hold one of those."""
+        words = self.words
+        order = sorted(range(len(words)), key=lambda i: seg.doc_frequency(words[i].field, words[i].term))
+        rarest = words[order[0]]
+        candidates = set(seg.postings(rarest.field, rarest.term))
+        if among is not None:
+            candidates &= among
+        if besides:
+            candidates -= besides
         if self.linked and candidates:
-            candidates = self._by_neighbours(seg, candidates)
+            candidates = self._by_neighbours(seg, order[0], candidates)
+        for i in order[1:]:
+            if not candidates:
+                return candidates
+            w = words[i]
+            seg.some(w.field, w.term, candidates, values=True)  # the positions come next
+            candidates = set(seg.weights_for(w.field, w.term, candidates))
         return self._by_position(seg, candidates)
 
-    def _by_pair(self, seg: _Segment, candidates: set[int]) -> set[int]:
+    def _by_pair(self, seg: _Segment) -> set[int]:
         """Articles indexed with the pair have it or do not; the rest are verified."""
         term, markers = self.pair  # type: ignore[misc]
-        reader = seg.reader
-        count = reader.doc_count_all()
+        count = seg.reader.doc_count_all()
+        found = set(seg.postings(pairs.FIELD, term))
         # A segment whose every article carries a marker needs no marker postings read.
-        if any(reader.doc_frequency(pairs.FIELD, m) == count for m in markers):
-            found = candidates & set(seg.postings(pairs.FIELD, term))
-            return self._verify(seg, found) if len(self.words) > 2 else found
+        if any(seg.doc_frequency(pairs.FIELD, m) == count for m in markers):
+            return self._verify(seg, found) if len(self.words) > 2 and found else found
         with_pair: set[int] = set()
         for m in markers:
             with_pair |= set(seg.postings(pairs.FIELD, m))
-        found = candidates & with_pair & set(seg.postings(pairs.FIELD, term))
-        if len(self.words) > 2:
+        found &= with_pair
+        if len(self.words) > 2 and found:
             found = self._verify(seg, found)  # one pair of a longer phrase: a first sieve
-        return found | self._verify(seg, candidates - with_pair)
+        return found | self._verify(seg, besides=with_pair)
 
-    def _by_neighbours(self, seg: _Segment, candidates: set[int]) -> set[int]:
-        """The candidates where the rarest word has the phrase's neighbours (see links.py)."""
+    def _by_neighbours(self, seg: _Segment, r: int, candidates: set[int]) -> set[int]:
+        """The candidates where word ``r`` has the phrase's neighbours (see links.py)."""
         words = self.words
-        r = min(range(len(words)), key=lambda i: len(seg.matched(words[i])))
         before = neighbour_hash(words[r - 1].text) if r > 0 else None
         after = neighbour_hash(words[r + 1].text) if r + 1 < len(words) else None
         values = seg.values_for(words[r].field, words[r].term, candidates)

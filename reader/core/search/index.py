@@ -40,7 +40,7 @@ class SearchIndex(IndexSearching, IndexWriting):
         self._merged: dict[tuple[str, Any], Any] = {}  # segments' vocabularies as one, by segments and by reader
         self._lengths: dict[tuple[str, str], list[int]] = {}  # (segment, field) -> each doc's length
         self._pairs_read: tuple[Any, Any] | None = None      # (file stamp, pairs.Versions)
-        self._values_read: dict[Any, Any] = {}              # what the last query's phrases unpacked
+        self._segments_read: dict[str, Any] = {}            # the last query's postings, by segment
         self.term_at_a_time = True                            # False: Whoosh's matchers for every query
         self._parsers = sq.Parsers(self.schema)
         self._stem = self.schema["text"].analyzer

@@ -30,6 +30,7 @@ from reader.core.errors import InvalidSearchQueryError
 from reader.core.search import fuzzy
 from reader.core.search.fuzzy import MAX_FUZZY_TERMS
 from reader.core.search.schema import StemmedText
+from reader.core.search.terms import has_term
 
 MAX_QUERY_CHARS = 1000
 MAX_PREFIX_TERMS = 24          # a prefix such as "th*" matches thousands of terms: keep the common ones
@@ -201,9 +202,9 @@ class QueryRewriter:
 
     def _may_match(self, q: wq.Query) -> bool:
         if isinstance(q, wq.Term):
-            return (q.fieldname, q.text) in self.reader
+            return has_term(self.reader, q.fieldname, q.text)
         if isinstance(q, wq.Phrase):
-            return all((q.fieldname, w) in self.reader for w in q.words)
+            return all(has_term(self.reader, q.fieldname, w) for w in q.words)
         return True
 
     def _within_budget(self, ranked: list[tuple[int, str]]) -> list[str]:
@@ -247,7 +248,7 @@ class QueryRewriter:
         out = []
         for n in range(max(fuzzy.MIN_STEM - 1, len(prefix) - 5), len(prefix)):
             stem = prefix[:n]
-            if stem in known or (field, stem) not in self.reader:
+            if stem in known or not has_term(self.reader, field, stem):
                 continue
             rest = prefix[n:]
             bases = [stem, stem + stem[-1]]          # "run" + "n" + "ing"
@@ -272,7 +273,7 @@ class QueryRewriter:
         buckets = self.fuzzy_vocab(reader, field)
         known = getattr(buckets[0], "__contains__", None) if len(buckets) == 1 else None
         scored = fuzzy.expand(word, self.analyze(field, word), maxdist, buckets,
-                              known or (lambda term: (field, term) in reader), stems)
+                              known or (lambda term: has_term(reader, field, term)), stems)
         if not scored:
             return wq.NullQuery
         counted = getattr(buckets[0], "doc_frequency", None) if len(buckets) == 1 else None

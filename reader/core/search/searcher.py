@@ -14,7 +14,7 @@ from whoosh.analysis import Token
 from reader.core.errors import InvalidSearchQueryError, SearchError
 from reader.core.search import pairs
 from reader.core.search import query as sq
-from reader.core.search.evaluate import evaluate
+from reader.core.search.evaluate import evaluate, segment_postings
 from reader.core.search.lifecycle import IndexLifecycle
 from reader.core.search.snippets import (
     SearchResult,
@@ -96,8 +96,8 @@ class IndexSearching(IndexLifecycle):
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return [], 0
         if self.term_at_a_time:
-            self._values_read = {}
-            done = evaluate(searcher, q, limit, docfilter, self._lengths, self._pair_versions(), self._values_read)
+            self._segments_read = {}
+            done = evaluate(searcher, q, limit, docfilter, self._lengths, self._pair_versions(), self._segments_read)
             if done is not None:
                 return done
         return self._run(searcher, q, limit, set(docfilter) if docfilter is not None else None)
@@ -291,14 +291,20 @@ class IndexSearching(IndexLifecycle):
         spans: dict[int, list[Token]] = {d: [] for d in docnums}
         if not docnums:
             return matched, spans
-        values_read = self._values_read
-        self._values_read = {}
+        # The query's own reading of each segment: what it read is not read again.
+        segments = self._segments_read
+        self._segments_read = {}
         # Each hit in its own segment: only those segments' postings are read.
         leaves = reader.leaf_readers()
         offsets = [offset for _, offset in leaves]
-        by_leaf: dict[int, list[int]] = {}
+        by_leaf: dict[int, dict[int, int]] = {}
         for d in docnums:
-            by_leaf.setdefault(bisect_right(offsets, d) - 1, []).append(d)
+            leaf = bisect_right(offsets, d) - 1
+            by_leaf.setdefault(leaf, {})[d - offsets[leaf]] = d
+        postings = {}
+        for leaf in by_leaf:
+            sub = leaves[leaf][0]
+            postings[leaf] = segments.get(sub.segment().segment_id()) or segment_postings(sub)
         seen: set[tuple[str, Any]] = set()
         for fname, term in q.iter_all_terms():
             if fname not in MATCH_FIELDS or not isinstance(term, str) or (fname, term) in seen:
@@ -307,52 +313,19 @@ class IndexSearching(IndexLifecycle):
             tbytes = term.encode("utf-8")
             # Body and highlight postings carry character offsets into the article: the
             # snippet marks the words where they matched (a highlight's, not the same word elsewhere).
-            want_chars = fname in SNIPPET_FIELDS
-            decode = self.schema[fname].format.decode_characters if want_chars else None
-            for leaf, leaf_hits in by_leaf.items():
-                sub, offset = leaves[leaf]
-                segment = getattr(sub, "segment", lambda: None)()
-                segment_id = segment.segment_id() if segment is not None else None
-                hits = leaf_hits
-                # The query read this term's postings already: only hits that have it are looked at.
-                having = values_read.get(("ids", segment_id, fname, tbytes))
-                if having is not None:
-                    hits = [d for d in leaf_hits if d - offset in having]
-                    if not hits:
-                        continue
-                    if decode is None:
-                        for d in hits:
-                            matched[d].add(fname)
-                        continue
-                # A phrase has read these values already: no block is unpacked twice.
-                known = values_read.get((segment_id, fname, tbytes))
-                if known is not None and all(d - offset in known for d in hits):
-                    for d in hits:
-                        value = known[d - offset]
-                        if value is not None:
-                            matched[d].add(fname)
-                            if decode is not None:
-                                spans[d].extend(Token(text=term, startchar=s, endchar=e, boost=1.0, matched=True)
-                                                for _pos, s, e in decode(value))
+            decode = self.schema[fname].format.decode_characters if fname in SNIPPET_FIELDS else None
+            for leaf, hits in by_leaf.items():
+                seg = postings[leaf]
+                if decode is None:
+                    for local in seg.weights_for(fname, tbytes, hits.keys()):
+                        if local in hits:
+                            matched[hits[local]].add(fname)
                     continue
-                try:  # one lookup of the term in this segment (asking first would be two)
-                    postings = sub.postings(fname, tbytes)
-                except Exception:  # not in this segment
-                    continue
-                for d in hits:
-                    local = d - offset
-                    if not postings.is_active():
-                        break
-                    if postings.id() < local:
-                        postings.skip_to(local)
-                        if not postings.is_active():
-                            break
-                    if postings.id() != local:
-                        continue
+                for local, value in seg.values_for(fname, tbytes, hits.keys()).items():
+                    d = hits[local]
                     matched[d].add(fname)
-                    if want_chars:
-                        for _pos, s, e in postings.value_as("characters"):
-                            spans[d].append(Token(text=term, startchar=s, endchar=e, boost=1.0, matched=True))
+                    spans[d].extend(Token(text=term, startchar=s, endchar=e, boost=1.0, matched=True)
+                                    for _pos, s, e in decode(value))
         return matched, spans
 
     # -- did you mean ------------------------------------------------------------------------
