@@ -4,6 +4,7 @@ the same articles in the same order with the same scores, over several segments 
 from __future__ import annotations
 
 import random
+from datetime import datetime
 
 import pytest
 
@@ -22,7 +23,8 @@ def _article(rnd: random.Random, i: int, extra: str = "") -> ImportedArticle:
              for _ in range(rnd.randint(1, 4))] + ([extra] if extra else [])
     title = " ".join(rnd.sample(WORDS, 3)).capitalize() + f" {i}"
     return ImportedArticle(title=title, document=Document.from_paragraphs(paras), format="text",
-                           author=rnd.choice(["Ada Stone", "Ben River", "Cy Falcon"]))
+                           author=rnd.choice(["Ada Stone", "Ben River", "Cy Falcon"]),
+                           published=datetime(2015 + i % 10, 1 + i % 12, 1))
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +51,8 @@ QUERIES = [
     "river", "harbour", "quartz", "river stone", "copper violin falcon", '"river stone"', '"stone river"',
     '"river river"', "title:lantern", "lantern OR cobalt", "(river OR stone) canyon", "riv*", "lan*",
     "rivr~", "stoen~", "tag:meadow", "meadow", "by:falcon river", '"copper meadow" orchard', "glacier^3 stone",
-    "river -stone", "NOT river", "river added:[2000-01-01 to now]",
+    "river -stone", "NOT river", "river added:[2000-01-01 to now]", "river published:[2018-01-01 to 2020-12-31]",
+    '"river stone" published:[2016-01-01 to 2016-12-31]',
 ]
 
 
@@ -164,7 +167,8 @@ def big_library(tmp_path_factory: pytest.TempPathFactory):
 
 
 BIG_QUERIES = ['"zephyr river"', '"river zephyr"', '"zephyr stone river"', '"thistle river"', '"river thistle"', '"marble canyon"', '"river stone harbour"', '"canyon river"',
-               "canyon river", "marble", "river", '"thistle river" stone', "thistl~", "can*"]
+               "canyon river", "marble", "river", '"thistle river" stone', "thistl~", "can*",
+               "river published:[2018-01-01 to 2020-12-31]", "marble canyon published:2022"]
 
 
 @pytest.mark.parametrize("query", BIG_QUERIES)
@@ -193,3 +197,13 @@ def test_a_phrase_with_a_common_word_reads_few_of_its_blocks(big_library: Librar
     # Whole, "river" is 8 blocks; beside the rare "zephyr" only those of its two matches are read.
     assert blocks >= 8
     assert read.count("river") <= 2
+
+
+def test_a_date_range_keeps_exactly_the_articles_in_it(big_library: Library) -> None:
+    articles = big_library.list_articles()
+    want = {a.id for a in articles
+            if a.published and "2018" <= str(a.published)[:4] <= "2020" and "river" in big_library.get(a.id).text}
+    found = big_library.index.search("river published:[2018-01-01 to 2020-12-31]", limit=1000)
+    assert 0 < len(want) < len(articles) / 2
+    assert found.total == len(want)
+    assert {r.article_id for r in found} == want

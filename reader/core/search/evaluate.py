@@ -8,6 +8,10 @@ query are scored, with the same BM25F formula, statistics and boosts Whoosh uses
 ranking is the one Whoosh would give. Words (in one or several fields), AND, OR, scored
 prefix and fuzzy expansions and phrases are handled; anything else (NOT, ranges, ...)
 returns None and Whoosh's matchers run as before.
+
+A phrase reads only its rarest word whole; its other words, and the snippets' positions,
+are read only in the blocks whose header (the highest doc number in it) says they may
+hold a candidate, so a phrase with a word in every article does not unpack that word.
 """
 
 from __future__ import annotations
@@ -37,7 +41,23 @@ class Unsupported(Exception):
     """The query has a shape this evaluator leaves to Whoosh."""
 
 
-def evaluate(searcher: Any, q: wq.Query, limit: int, docfilter: set[int] | None,
+class DocFilter:
+    """The documents a query is limited to (its date conditions): a set, and the same in
+    order, so that each segment's share is found by bisection, not by a walk over all."""
+
+    def __init__(self, docs: Iterable[int]):
+        self.docs = frozenset(docs)
+        self.ordered = sorted(self.docs)
+
+    def __bool__(self) -> bool:
+        return bool(self.docs)
+
+    def within(self, start: int, end: int) -> list[int]:
+        """The documents in ``start <= d < end``."""
+        return self.ordered[bisect_left(self.ordered, start):bisect_left(self.ordered, end)]
+
+
+def evaluate(searcher: Any, q: wq.Query, limit: int, docfilter: DocFilter | None,
              lengths: dict[tuple[str, str], list[int]],
              versions: pairs.Versions | None = None,
              segments: dict[str, _Segment] | None = None,
@@ -60,17 +80,20 @@ def evaluate(searcher: Any, q: wq.Query, limit: int, docfilter: set[int] | None,
         count = reader.doc_count_all()
         if not count:
             continue
-        local_filter = None
+        allowed = None
         if docfilter is not None:
-            local_filter = {d - offset for d in docfilter if offset <= d < offset + count}
-            if not local_filter:
+            allowed = docfilter.within(offset, offset + count)
+            if not allowed:
                 continue
         segment = _Segment(searcher, reader, lengths)
         if segments is not None:
             segments[reader.segment().segment_id()] = segment
         docs = segment.matched(plan)
-        if local_filter is not None:
-            docs = docs & local_filter
+        if allowed is not None:
+            if len(allowed) < len(docs):
+                docs = docs & {d - offset for d in allowed}
+            else:
+                docs = {d for d in docs if d + offset in docfilter.docs}
         deleted = reader.deleted_docs_set if reader.has_deletions() else None
         if deleted:
             docs = docs - deleted

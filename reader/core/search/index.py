@@ -36,7 +36,7 @@ class SearchIndex(IndexSearching, IndexWriting):
         self._searcher: Any = None
         self._last_seq = 0
         self._vocab: dict[tuple[str, str], Any] = {}  # (segment, field) -> vocabulary.SegmentVocab
-        self._filters: dict[tuple[int, str], frozenset[int]] = {}
+        self._filters: dict[tuple[int, tuple[str, ...]], Any] = {}
         self._merged: dict[tuple[str, Any], Any] = {}  # segments' vocabularies as one, by segments and by reader
         self._lengths: dict[tuple[str, str], list[int]] = {}  # (segment, field) -> each doc's length
         self._pairs_read: tuple[Any, Any] | None = None      # (file stamp, pairs.Versions)

@@ -14,7 +14,7 @@ from whoosh.analysis import Token
 from reader.core.errors import InvalidSearchQueryError, SearchError
 from reader.core.search import pairs
 from reader.core.search import query as sq
-from reader.core.search.evaluate import evaluate, segment_postings
+from reader.core.search.evaluate import DocFilter, evaluate, segment_postings
 from reader.core.search.lifecycle import IndexLifecycle
 from reader.core.search.snippets import (
     SearchResult,
@@ -90,7 +90,7 @@ class IndexSearching(IndexLifecycle):
             return results
 
     def _run_fast(self, searcher: Any, q: wq.Query, limit: int,
-                  docfilter: frozenset[int] | None) -> tuple[list[tuple[int, float]], int]:
+                  docfilter: DocFilter | None) -> tuple[list[tuple[int, float]], int]:
         """The query's shapes people type are evaluated term at a time (see evaluate);
         the rest by Whoosh's matchers."""
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
@@ -100,7 +100,7 @@ class IndexSearching(IndexLifecycle):
             done = evaluate(searcher, q, limit, docfilter, self._lengths, self._pair_versions(), self._segments_read)
             if done is not None:
                 return done
-        return self._run(searcher, q, limit, set(docfilter) if docfilter is not None else None)
+        return self._run(searcher, q, limit, set(docfilter.docs) if docfilter is not None else None)
 
     def _pair_versions(self) -> pairs.Versions:
         """The index's choices of common words (pairs.py), read again when the file changes."""
@@ -124,23 +124,24 @@ class IndexSearching(IndexLifecycle):
         total = r.scored_length() if r.scored_length() < limit else max(r.estimated_length(), limit)
         return hits, total
 
-    def _date_filter(self, searcher: Any, date_queries: list[wq.Query]) -> frozenset[int]:
+    def _date_filter(self, searcher: Any, date_queries: list[wq.Query]) -> DocFilter:
         """Doc numbers passing every date condition, cached until the index changes.
 
         Ranges are widened to whole days first ("now" moves every second, a day does not),
         so a range typed again, or the same range with other words, is a cache hit."""
-        result: frozenset[int] | None = None
-        for dq in date_queries:
-            dq = _whole_days(dq)
-            key = (id(searcher), repr(dq))
-            docs = self._filters.get(key)
-            if docs is None:
+        days = [_whole_days(dq) for dq in date_queries]
+        key = (id(searcher), tuple(repr(dq) for dq in days))
+        found = self._filters.get(key)
+        if found is None:
+            result: frozenset[int] | None = None
+            for dq in days:
                 docs = frozenset(searcher.docs_for_query(dq))
-                if len(self._filters) > 64:
-                    self._filters.clear()
-                self._filters[key] = docs
-            result = docs if result is None else result & docs
-        return result if result is not None else frozenset()
+                result = docs if result is None else result & docs
+            found = DocFilter(result or ())
+            if len(self._filters) > 64:
+                self._filters.clear()
+            self._filters[key] = found
+        return found
 
     def _analyze(self, field_name: str, word: str) -> str | None:
         if field_name not in self.schema:
