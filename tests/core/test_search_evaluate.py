@@ -207,3 +207,22 @@ def test_a_date_range_keeps_exactly_the_articles_in_it(big_library: Library) -> 
     assert 0 < len(want) < len(articles) / 2
     assert found.total == len(want)
     assert {r.article_id for r in found} == want
+
+
+def test_snippets_never_read_a_closed_segment_of_an_earlier_query(tmp_path) -> None:
+    lib = Library(tmp_path / "home", auto_index=False)
+    try:
+        rnd = random.Random(3)
+        ids = [lib.add_imported(_article(rnd, i, extra)).article_id
+               for i, extra in enumerate(["quokka", "", "", "numbat"])]
+        lib.index.catch_up()
+        lib.delete(ids[0])           # gone from SQLite, still in the index: a hit with no result
+        assert not lib.index.search("quokka", limit=5)
+        lib.delete(ids[1])
+        lib.index.catch_up()         # the segment gained deletions: its reader was replaced and closed
+        lib.index.term_at_a_time = False
+        found = lib.index.search("numbat", limit=5)
+        assert [r.article_id for r in found] == [ids[3]]
+        assert "<b>numbat</b>" in found[0].snippet
+    finally:
+        lib.close()

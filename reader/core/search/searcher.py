@@ -93,10 +93,10 @@ class IndexSearching(IndexLifecycle):
                   docfilter: DocFilter | None) -> tuple[list[tuple[int, float]], int]:
         """The query's shapes people type are evaluated term at a time (see evaluate);
         the rest by Whoosh's matchers."""
+        self._segments_read = {}  # never another query's (its readers may be closed since)
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return [], 0
         if self.term_at_a_time:
-            self._segments_read = {}
             done = evaluate(searcher, q, limit, docfilter, self._lengths, self._pair_versions(), self._segments_read)
             if done is not None:
                 return done
@@ -305,7 +305,8 @@ class IndexSearching(IndexLifecycle):
         postings = {}
         for leaf in by_leaf:
             sub = leaves[leaf][0]
-            postings[leaf] = segments.get(sub.segment().segment_id()) or segment_postings(sub)
+            seg = segments.get(sub.segment().segment_id())
+            postings[leaf] = seg if seg is not None and seg.reader is sub else segment_postings(sub)
         seen: set[tuple[str, Any]] = set()
         for fname, term in q.iter_all_terms():
             if fname not in MATCH_FIELDS or not isinstance(term, str) or (fname, term) in seen:
