@@ -99,3 +99,67 @@ def test_the_pairs_reuse_the_analysis_of_the_body(tmp_path, monkeypatch) -> None
     monkeypatch.setattr(pairs, "_stems", lambda _text: pytest.fail("analysed twice"))
     terms = {t for t, *_ in schema[pairs.FIELD].index(text)}
     assert terms == {b"\x011", b"river stone", b"stone lantern", b"lantern river"}
+
+
+@pytest.fixture(params=[0, 30], ids=["every article has a version", "30 predate them"])
+def merged_versions(tmp_path, monkeypatch, request):
+    """One segment holding articles indexed with version 1 (six common words), with version 2
+    (three) and maybe with none: what merging the segments of several imports gives."""
+    from reader.core.search.lifecycle import WRITER_OPTIONS, _codec
+
+    chosen = iter([frozenset(WORDS[:6]), frozenset(WORDS[:3])])
+    monkeypatch.setattr(pairs, "choose", lambda texts: next(chosen))
+    monkeypatch.setattr(pairs, "GROWTH", 1)   # choose again at the next big write
+    lib = Library(tmp_path / "home", auto_index=False)
+    lib.index._maybe_merge = lambda: None
+    rnd = random.Random(21)
+    for size in (request.param, 220, 220):
+        for i in range(size):
+            lib.add_imported(_article(rnd, i))
+        lib.index.catch_up()
+    index = lib.index
+    writer = index._ix.writer(codec=_codec(), **WRITER_OPTIONS)
+    writer.commit(optimize=True)
+    index._refresh()
+    assert len(index._ix._segments()) == 1
+    assert sorted(index._pair_versions().words) == [1, 2]
+    yield lib, request.param
+    lib.close()
+
+
+@pytest.mark.parametrize("phrase", ['"river stone"', '"lantern harbour"', '"copper meadow"', '"river stone lantern"'])
+def test_a_segment_of_several_versions_finds_what_positions_find(merged_versions, phrase: str, monkeypatch) -> None:
+    lib, unversioned = merged_versions
+    index = lib.index
+    checked: list[int] = []
+    real = evaluate_mod._Phrase._by_position
+
+    def counting(self, seg, candidates):
+        if self.words[0].field == "text":
+            checked.append(len(candidates))
+        return real(self, seg, candidates)
+
+    markers_read: set[bytes] = set()
+    real_postings = evaluate_mod._Segment.postings
+
+    def recording(self, field, term):
+        if field == pairs.FIELD and term.startswith(b"\x01"):
+            markers_read.add(term)
+        return real_postings(self, field, term)
+
+    monkeypatch.setattr(evaluate_mod._Phrase, "_by_position", counting)
+    monkeypatch.setattr(evaluate_mod._Segment, "postings", recording)
+    fast = {r.article_id: round(r.score, 6) for r in index.search(phrase, limit=1000)}
+    monkeypatch.setattr(evaluate_mod._Phrase, "_by_position", real)
+    index.term_at_a_time = False
+    try:
+        slow = {r.article_id: round(r.score, 6) for r in index.search(phrase, limit=1000)}
+    finally:
+        index.term_at_a_time = True
+    assert fast == slow and fast
+    if phrase == '"river stone"':        # a pair of both versions: only articles of neither are checked
+        assert sum(checked) <= unversioned and (sum(checked) > 0) == (unversioned > 0)
+    if phrase == '"lantern harbour"':    # of version 1 only: those of version 2 too, never those of 1
+        assert unversioned < sum(checked) <= unversioned + 220
+    if not unversioned:  # who has which version is read from the smaller side, if at all
+        assert markers_read == ({b"\x012"} if phrase in ('"lantern harbour"', '"copper meadow"') else set())

@@ -377,6 +377,7 @@ class _Phrase(_Node):
                  versions: pairs.Versions | None = None):
         self.words, self.boost, self.decode, self.linked = words, boost, decode, linked
         self.pair: tuple[bytes, list[bytes]] | None = None
+        self.other_markers: list[bytes] = []  # of the versions without the pair
         if versions is not None and versions.words and words[0].field == "text":
             # The adjacent pair indexed in the most versions (usually all or none).
             best: list[int] = []
@@ -387,6 +388,7 @@ class _Phrase(_Node):
                     term = pairs.pair(a.text, b.text).encode("utf-8")
             if best:
                 self.pair = (term, [pairs.marker(v).encode("utf-8") for v in best])
+                self.other_markers = [pairs.marker(v).encode("utf-8") for v in versions.words if v not in best]
 
     def docs(self, seg: _Segment) -> set[int]:
         if not all(seg.doc_frequency(w.field, w.term) for w in self.words):
@@ -424,16 +426,23 @@ class _Phrase(_Node):
         term, markers = self.pair  # type: ignore[misc]
         count = seg.reader.doc_count_all()
         found = set(seg.postings(pairs.FIELD, term))
-        # A segment whose every article carries a marker needs no marker postings read.
-        if any(seg.doc_frequency(pairs.FIELD, m) == count for m in markers):
-            return self._verify(seg, found) if len(self.words) > 2 and found else found
-        with_pair: set[int] = set()
-        for m in markers:
-            with_pair |= set(seg.postings(pairs.FIELD, m))
-        found &= with_pair
         if len(self.words) > 2 and found:
             found = self._verify(seg, found)  # one pair of a longer phrase: a first sieve
-        return found | self._verify(seg, besides=with_pair)
+        # Only an article indexed with a version that has the pair can have it, so the pair's
+        # articles are all found; the others are verified by their words.
+        with_pair = sum(seg.doc_frequency(pairs.FIELD, m) for m in markers)
+        if with_pair == count:
+            return found
+        others = sum(seg.doc_frequency(pairs.FIELD, m) for m in self.other_markers)
+        if with_pair + others == count:  # every article has a version: those of the others
+            without: set[int] = set()
+            for m in self.other_markers:
+                without |= set(seg.postings(pairs.FIELD, m))
+            return found | self._verify(seg, among=without)
+        having: set[int] = set()  # some articles predate every version: all but the pair's
+        for m in markers:
+            having |= set(seg.postings(pairs.FIELD, m))
+        return found | self._verify(seg, besides=having)
 
     def _by_neighbours(self, seg: _Segment, r: int, candidates: set[int]) -> set[int]:
         """The candidates where word ``r`` has the phrase's neighbours (see links.py)."""
