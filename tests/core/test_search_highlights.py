@@ -88,3 +88,21 @@ def test_search_json_says_which_highlight(tmp_path: Path, reader_home: Path, cap
     assert main(["search", "supplier"]) == 0
     out = capsys.readouterr().out
     assert "newer model" in out and "note: Ask about the **supplier**." in out
+
+
+def test_a_phrase_matches_in_a_field_only_where_its_words_stand_together(tmp_path: Path) -> None:
+    with Library(tmp_path / "home") as lib:
+        imported = ImportedArticle(title="Travel range of missiles", format="text",
+                                   document=Document.from_paragraphs(["The missiles travel a long range."]))
+        aid = lib.add_imported(imported).article_id
+        (hit,) = lib.search('"missiles travel"')
+        assert hit.matched_in == ["text"]          # the title has both words, not side by side
+        (hit,) = lib.search('"range of missiles"')
+        assert hit.matched_in == ["title"]         # the text has both words, not side by side
+        # A phrase only in a highlight's note points at that highlight, though its words are
+        # also in the text and the title, apart.
+        text = lib.get(aid).text
+        hl = lib.add_highlight(aid, text.index("long"), text.index("range") + len("range"),
+                               note="missiles range far")
+        (hit,) = lib.search('"missiles range"')
+        assert hit.matched_in == ["note"] and hit.highlight_id == hl.id

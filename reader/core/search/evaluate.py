@@ -116,6 +116,8 @@ class _Segment:
         self._postings: dict[tuple[str, bytes], dict[int, float]] = {}
         self._blocks: dict[tuple[str, bytes], list[tuple[int, list[int], Any]]] = {}
         self._matched: dict[int, set[int]] = {}
+        # (field, documents) of each word or phrase the query matched: where a hit matched.
+        self.field_matches: list[tuple[str, set[int]]] = []
         # What reading some blocks of a term told: docnum -> weight, or None (not there).
         self._some_weights: dict[tuple[str, bytes], dict[int, float | None]] = {}
         self._some_values: dict[tuple[str, bytes], dict[int, bytes | None]] = {}
@@ -171,7 +173,15 @@ class _Segment:
         got = self._matched.get(id(node))
         if got is None:
             got = self._matched[id(node)] = node.docs(self)
+            field = getattr(node, "field", None)
+            if field is not None:
+                self.field_matches.append((field, got))
         return got
+
+    def fields_of(self, doc: int) -> set[str]:
+        """The fields in which a word or phrase of the query matched ``doc`` (a phrase
+        counts in a field only where its words stand together there)."""
+        return {field for field, docs in self.field_matches if doc in docs}
 
     def weights_for(self, field: str, term: bytes, docs: set[int]) -> dict[int, float]:
         """docnum -> weight of ``term`` in those of ``docs`` that have it (and, when the
@@ -376,6 +386,7 @@ class _Phrase(_Node):
     def __init__(self, words: list[_Term], boost: float, decode: Any, linked: bool = False,
                  versions: pairs.Versions | None = None):
         self.words, self.boost, self.decode, self.linked = words, boost, decode, linked
+        self.field = words[0].field
         self.pair: tuple[bytes, list[bytes]] | None = None
         self.other_markers: list[bytes] = []  # of the versions without the pair
         if versions is not None and versions.words and words[0].field == "text":

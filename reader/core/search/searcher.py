@@ -33,6 +33,7 @@ MATCH_FIELDS = ("title", "author", "site", "text", "highlight", "note", "tag", "
 SNIPPET_FIELDS = ("text", "highlight")
 # What the user wrote on a highlight: a match only here points at that highlight.
 HIGHLIGHT_FIELDS = frozenset({"highlight", "note", "tag"})
+_MATCH_FIELD_SET = frozenset(MATCH_FIELDS)
 
 
 class IndexSearching(IndexLifecycle):
@@ -307,6 +308,12 @@ class IndexSearching(IndexLifecycle):
             sub = leaves[leaf][0]
             seg = segments.get(sub.segment().segment_id())
             postings[leaf] = seg if seg is not None and seg.reader is sub else segment_postings(sub)
+        # Where each hit matched: as the query's evaluation found it (a phrase only where its
+        # words stand together), else wherever one of its words is.
+        evaluated = {leaf for leaf, seg in postings.items() if seg.field_matches}
+        for leaf in evaluated:
+            for local, d in by_leaf[leaf].items():
+                matched[d] |= postings[leaf].fields_of(local) & _MATCH_FIELD_SET
         seen: set[tuple[str, Any]] = set()
         for fname, term in q.iter_all_terms():
             if fname not in MATCH_FIELDS or not isinstance(term, str) or (fname, term) in seen:
@@ -319,13 +326,15 @@ class IndexSearching(IndexLifecycle):
             for leaf, hits in by_leaf.items():
                 seg = postings[leaf]
                 if decode is None:
-                    for local in seg.weights_for(fname, tbytes, hits.keys()):
-                        if local in hits:
-                            matched[hits[local]].add(fname)
+                    if leaf not in evaluated:
+                        for local in seg.weights_for(fname, tbytes, hits.keys()):
+                            if local in hits:
+                                matched[hits[local]].add(fname)
                     continue
                 for local, value in seg.values_for(fname, tbytes, hits.keys()).items():
                     d = hits[local]
-                    matched[d].add(fname)
+                    if leaf not in evaluated:
+                        matched[d].add(fname)
                     spans[d].extend(Token(text=term, startchar=s, endchar=e, boost=1.0, matched=True)
                                     for _pos, s, e in decode(value))
         return matched, spans
