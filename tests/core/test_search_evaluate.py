@@ -27,6 +27,21 @@ def _article(rnd: random.Random, i: int, extra: str = "") -> ImportedArticle:
                            published=datetime(2015 + i % 10, 1 + i % 12, 1))
 
 
+def count_position_checks(monkeypatch) -> list[int]:
+    """How many candidates each check of body positions by a phrase gets, as it goes (titles
+    have no pairs or neighbour bytes: those are left out)."""
+    checked: list[int] = []
+    real = evaluate_mod._Phrase._by_position
+
+    def counting(self, seg, candidates):
+        if self.words[0].field == "text":
+            checked.append(len(candidates))
+        return real(self, seg, candidates)
+
+    monkeypatch.setattr(evaluate_mod._Phrase, "_by_position", counting)
+    return checked
+
+
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory):
     home = tmp_path_factory.mktemp("evaluate-home")
@@ -113,15 +128,7 @@ def test_unusual_shapes_are_left_to_whoosh(library: Library) -> None:
 
 def test_a_phrase_reads_positions_only_where_its_rarest_word_has_the_right_neighbours(
         library: Library, monkeypatch) -> None:
-    checked: list[int] = []
-    real = evaluate_mod._Phrase._by_position
-
-    def counting(self, seg, candidates):
-        if self.words[0].field == "text":
-            checked.append(len(candidates))
-        return real(self, seg, candidates)
-
-    monkeypatch.setattr(evaluate_mod._Phrase, "_by_position", counting)
+    checked = count_position_checks(monkeypatch)
     found = library.index.search('text:"canyon river"', limit=500)
     having_both = sum(1 for a in library.list_articles()
                       if {"canyon", "river"} <= set(library.get(a.id).text.lower().split()))

@@ -11,7 +11,7 @@ import pytest
 from reader.core.library import Library
 from reader.core.search import evaluate as evaluate_mod
 from reader.core.search import pairs
-from tests.core.test_search_evaluate import WORDS, _article
+from tests.core.test_search_evaluate import WORDS, _article, count_position_checks
 
 
 @pytest.fixture(scope="module")
@@ -56,15 +56,7 @@ def test_a_phrase_finds_what_positions_find(library: Library, phrase: str) -> No
 
 
 def test_only_articles_indexed_without_the_pair_are_checked_by_position(library: Library, monkeypatch) -> None:
-    checked: list[int] = []
-    real = evaluate_mod._Phrase._by_position
-
-    def counting(self, seg, candidates):
-        if self.words[0].field == "text":  # titles have no pairs: positions, as before
-            checked.append(len(candidates))
-        return real(self, seg, candidates)
-
-    monkeypatch.setattr(evaluate_mod._Phrase, "_by_position", counting)
+    checked = count_position_checks(monkeypatch)
     assert library.search('"river stone"', limit=5)
     assert 0 < sum(checked) <= 60           # the first 60 articles predate the choice
 
@@ -131,14 +123,6 @@ def merged_versions(tmp_path, monkeypatch, request):
 def test_a_segment_of_several_versions_finds_what_positions_find(merged_versions, phrase: str, monkeypatch) -> None:
     lib, unversioned = merged_versions
     index = lib.index
-    checked: list[int] = []
-    real = evaluate_mod._Phrase._by_position
-
-    def counting(self, seg, candidates):
-        if self.words[0].field == "text":
-            checked.append(len(candidates))
-        return real(self, seg, candidates)
-
     markers_read: set[bytes] = set()
     real_postings = evaluate_mod._Segment.postings
 
@@ -147,10 +131,10 @@ def test_a_segment_of_several_versions_finds_what_positions_find(merged_versions
             markers_read.add(term)
         return real_postings(self, field, term)
 
-    monkeypatch.setattr(evaluate_mod._Phrase, "_by_position", counting)
     monkeypatch.setattr(evaluate_mod._Segment, "postings", recording)
+    checked = count_position_checks(monkeypatch)
     fast = {r.article_id: round(r.score, 6) for r in index.search(phrase, limit=1000)}
-    monkeypatch.setattr(evaluate_mod._Phrase, "_by_position", real)
+    checked_by_position = sum(checked)
     index.term_at_a_time = False
     try:
         slow = {r.article_id: round(r.score, 6) for r in index.search(phrase, limit=1000)}
@@ -158,8 +142,8 @@ def test_a_segment_of_several_versions_finds_what_positions_find(merged_versions
         index.term_at_a_time = True
     assert fast == slow and fast
     if phrase == '"river stone"':        # a pair of both versions: only articles of neither are checked
-        assert sum(checked) <= unversioned and (sum(checked) > 0) == (unversioned > 0)
+        assert checked_by_position <= unversioned and (checked_by_position > 0) == (unversioned > 0)
     if phrase == '"lantern harbour"':    # of version 1 only: those of version 2 too, never those of 1
-        assert unversioned < sum(checked) <= unversioned + 220
+        assert unversioned < checked_by_position <= unversioned + 220
     if not unversioned:  # who has which version is read from the smaller side, if at all
         assert markers_read == ({b"\x012"} if phrase in ('"lantern harbour"', '"copper meadow"') else set())
