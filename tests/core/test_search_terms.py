@@ -62,3 +62,14 @@ def test_a_table_that_is_not_a_memory_map_is_read_through_whoosh(library: Librar
         assert (table.locate(field, term) is not None) == theirs
         if theirs:
             assert table.info(field, term).doc_frequency() == sub._terms.term_info(field, term).doc_frequency()
+
+
+def test_a_prefix_lists_the_terms_and_counts_whoosh_lists(library: Library) -> None:
+    reader = library.index._searcher.reader()
+    assert len(reader.leaf_readers()) > 1
+    for field in ("text", "title", "author", "tag"):
+        for prefix in ("", "a", "ri", "caf", "glacier", "zz", "é"):
+            theirs = {term: info.doc_frequency() for term, info in reader.iter_prefix(field, prefix)}
+            assert terms_mod.prefix_frequencies(reader, field, prefix.encode(), 1000) == theirs, (field, prefix)
+    assert terms_mod.prefix_frequencies(reader, "nosuchfield", b"a", 1000) == {}
+    assert len(terms_mod.prefix_frequencies(reader, "text", b"", 2)) <= 2 * len(reader.leaf_readers())

@@ -30,7 +30,7 @@ from reader.core.errors import InvalidSearchQueryError
 from reader.core.search import fuzzy
 from reader.core.search.fuzzy import MAX_FUZZY_TERMS
 from reader.core.search.schema import StemmedText
-from reader.core.search.terms import has_term
+from reader.core.search.terms import has_term, prefix_frequencies
 
 MAX_QUERY_CHARS = 1000
 MAX_PREFIX_TERMS = 24          # a prefix such as "th*" matches thousands of terms: keep the common ones
@@ -227,16 +227,16 @@ class QueryRewriter:
         if field not in self.reader.schema or not literal:
             return wq.NullQuery
         matches = None if pattern == literal + "*" else re.compile(fnmatch.translate(pattern)).match
-        found: list[tuple[int, str]] = []
         try:
-            for i, (term, info) in enumerate(self.reader.iter_prefix(field, literal)):
-                if i >= PREFIX_SCAN_LIMIT:
-                    break
-                word = term.decode("utf-8") if isinstance(term, bytes) else term
-                if matches is None or matches(word):
-                    found.append((info.doc_frequency(), word))
+            counts = prefix_frequencies(self.reader, field, self.reader.schema[field].to_bytes(literal),
+                                        PREFIX_SCAN_LIMIT)
         except Exception:  # a field without a lexicon (dates): nothing to expand
             return wq.NullQuery
+        found: list[tuple[int, str]] = []
+        for term, df in counts.items():
+            word = term.decode("utf-8")
+            if matches is None or matches(word):
+                found.append((df, word))
         if matches is None and isinstance(self.reader.schema[field], StemmedText):
             found += self._stems_of_words_with(field, literal, {w for _, w in found})
         found.sort(key=lambda fw: -fw[0])

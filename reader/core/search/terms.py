@@ -1,7 +1,7 @@
 """Looking a term up in a segment's term table, with fewer Python layers than Whoosh.
 
 A query looks each of its words up in every field it may stand in and every segment:
-a couple of hundred lookups for two words. Whoosh's lookup passes through six Python
+a couple of hundred lookups for two words; a prefix lists the terms it starts. Whoosh's lookup passes through six Python
 calls and a seek and a read per slot of its on-disk hash table (about 6 µs); this one
 reads the memory-mapped table directly (about 2 µs), with the same hash and layout
 (``whoosh.filedb.filetables.HashReader``), and falls back to Whoosh's own when the table
@@ -100,3 +100,25 @@ def has_term(reader: Any, field: str, text: str | bytes) -> bool:
         elif term_table(sub).locate(field, term) is not None:
             return True
     return False
+
+
+def prefix_frequencies(reader: Any, field: str, prefix: bytes, limit: int) -> dict[bytes, int]:
+    """The terms of ``field`` that start with ``prefix`` (the first ``limit`` of them in each
+    segment), each with its document count over all segments.
+
+    Read from each segment's ordered term table in one pass: Whoosh's multi-segment listing
+    looks every term up again in every segment (33 ms for "ris*" at 10,000 articles)."""
+    out: dict[bytes, int] = {}
+    unpack = W3TermInfo._struct.unpack_from  # flags, weight, document count, ...
+    for sub, _ in reader.leaf_readers():
+        terms = getattr(sub, "_terms", None)
+        number = terms._fieldmap.get(field) if terms is not None else None
+        if number is None:
+            continue
+        start = number.to_bytes(2, "big") + prefix
+        for i, (key, value) in enumerate(terms._tindex.items_from(start)):
+            if i >= limit or not key.startswith(start):
+                break
+            term = key[2:]
+            out[term] = out.get(term, 0) + unpack(value)[2]
+    return out
